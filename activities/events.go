@@ -1,0 +1,20 @@
+package activities
+
+import (
+	"context"
+
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// RecordEvent appends one entry to the cycle's event log and moves its
+// status projection. The workflow numbers events, so a retry is a no-op.
+func (a *Activities) RecordEvent(ctx context.Context, in EventInput) error {
+	return a.Store.AppendEvent(ctx, store.Event{
+		CycleID: in.CycleID, Seq: in.Seq, Kind: in.Kind, Step: in.Step, Actor: in.Actor, Payload: in.Payload,
+	}, store.Projection{Status: in.Status, CurrentStep: in.CurrentStep})
+}
+
+// Close stores the cycle's summary.
+func (a *Activities) Close(ctx context.Context, in CloseInput) error {
+	return a.Store.SetSummary(ctx, in.CycleID, in.Summary)
+}

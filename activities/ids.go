@@ -1,0 +1,17 @@
+package activities
+
+import "github.com/google/uuid"
+
+// namespace roots settleflow's deterministic IDs, so a retried step derives
+// the same row keys it wrote the first time.
+var namespace = uuid.MustParse("6f1c2a64-3c1e-5f0e-9d2a-5e7d1b0c9a11")
+
+// CycleID is the ID of the cycle run by one workflow execution.
+func CycleID(workflowID, runID string) uuid.UUID {
+	return uuid.NewSHA1(namespace, []byte("cycle/"+workflowID+"/"+runID))
+}
+
+// StepID is a deterministic ID for something a step of a cycle creates.
+func StepID(cycleID uuid.UUID, what string) uuid.UUID {
+	return uuid.NewSHA1(cycleID, []byte(what))
+}

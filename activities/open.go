@@ -1,0 +1,79 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/settleflow/settleflow/internal/agreement"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// frozenConfig is what a cycle stores of its scope at open, so later steps
+// and later readers see the terms the cycle ran under.
+type frozenConfig struct {
+	Sources []SourceRef `json:"sources"`
+}
+
+// Open records the cycle and freezes its sources and the agreement versions
+// in force for the period. Opening an already-open cycle returns what was
+// frozen the first time.
+func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error) {
+	sc, err := a.Catalog.Scope(in.Scope)
+	if err != nil {
+		return OpenResult{}, badData(err)
+	}
+	var res OpenResult
+	versions := map[string]agreement.Version{}
+	for _, src := range sc.Sources {
+		res.Sources = append(res.Sources, SourceRef{Name: src.Name, Kind: src.Kind, Partner: src.Partner, Optional: src.Optional})
+		if _, done := versions[src.Partner]; done || src.Partner == "" {
+			continue
+		}
+		ag, ok := a.Catalog.Agreements[src.Partner]
+		if !ok {
+			return OpenResult{}, badData(fmt.Errorf("scope %s source %s: no agreement for partner %s", sc.Name, src.Name, src.Partner))
+		}
+		v, err := ag.InForce(in.PeriodStart, in.PeriodEnd)
+		if err != nil {
+			return OpenResult{}, badData(fmt.Errorf("scope %s partner %s: %w", sc.Name, src.Partner, err))
+		}
+		versions[src.Partner] = v
+		res.Agreements = append(res.Agreements, FrozenAgreement{Partner: src.Partner, Version: v.Number})
+	}
+	agreements, err := json.Marshal(versions)
+	if err != nil {
+		return OpenResult{}, fmt.Errorf("freeze agreements: %w", err)
+	}
+	cfg, err := json.Marshal(frozenConfig{Sources: res.Sources})
+	if err != nil {
+		return OpenResult{}, fmt.Errorf("freeze config: %w", err)
+	}
+	_, err = a.Store.CreateCycle(ctx, store.Cycle{
+		ID: in.CycleID, WorkflowID: in.WorkflowID, Scope: in.Scope, PeriodKey: in.PeriodKey,
+		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision,
+		Status: "running", StartedBy: in.StartedBy, Agreements: agreements, Config: cfg,
+	})
+	if err != nil {
+		return OpenResult{}, err
+	}
+	return res, nil
+}
+
+// frozenAgreements reads back the versions a cycle was opened with.
+func (a *Activities) frozenAgreements(ctx context.Context, c store.Cycle) (map[string]agreement.Version, error) {
+	versions := map[string]agreement.Version{}
+	if err := json.Unmarshal(c.Agreements, &versions); err != nil {
+		return nil, fmt.Errorf("cycle %s: frozen agreements: %w", c.ID, err)
+	}
+	return versions, nil
+}
+
+// frozenSources reads back the sources a cycle was opened with.
+func frozenSources(c store.Cycle) ([]SourceRef, error) {
+	var cfg frozenConfig
+	if err := json.Unmarshal(c.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("cycle %s: frozen config: %w", c.ID, err)
+	}
+	return cfg.Sources, nil
+}

@@ -1,0 +1,58 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/settleflow/settleflow/internal/statement"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// Publish renders one statement per partner from the stored shares and
+// records it with its content hash.
+func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, error) {
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	lines, err := a.Store.SettlementLines(ctx, in.CycleID)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	var res PublishResult
+	for _, st := range statementsByPartner(c, lines) {
+		r, err := statement.Render(st)
+		if err != nil {
+			return PublishResult{}, badData(err)
+		}
+		stored, err := a.Store.PublishStatement(ctx, store.Statement{
+			ID: StepID(c.ID, "statement/"+st.Partner), CycleID: c.ID, Partner: st.Partner,
+			JSON: json.RawMessage(r.JSON), CSV: r.CSV, SHA256: r.SHA256,
+		})
+		if err != nil {
+			return PublishResult{}, err
+		}
+		res.Statements = append(res.Statements, StatementRef{Partner: stored.Partner, ID: stored.ID, SHA256: stored.SHA256})
+	}
+	return res, nil
+}
+
+// Void is the compensation of publish: the cycle's statements stay stored
+// but are marked void with the reason.
+func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error) {
+	return a.Store.SetStatementStatus(ctx, in.CycleID, "void", in.Reason)
+}
+
+func statementsByPartner(c store.Cycle, lines []store.SettlementLine) []statement.Statement {
+	var out []statement.Statement
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].Partner != l.Partner {
+			out = append(out, statement.Statement{CycleID: c.ID.String(), Scope: c.Scope, Period: c.PeriodKey,
+				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: l.Partner})
+		}
+		s := &out[len(out)-1]
+		s.Lines = append(s.Lines, statement.Line{Currency: l.Currency, GGR: l.GGR, PartnerAmount: l.PartnerAmount,
+			OperatorAmount: l.OperatorAmount, AgreementVersion: l.AgreementVersion, Explanation: l.Explanation})
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/settleflow/settleflow/internal/settle"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// Split applies each partner's frozen agreement to the cycle's accepted
+// totals and stores the shares.
+func (a *Activities) Split(ctx context.Context, in CycleRef) (SplitResult, error) {
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil {
+		return SplitResult{}, err
+	}
+	versions, err := a.frozenAgreements(ctx, c)
+	if err != nil {
+		return SplitResult{}, err
+	}
+	sources, err := frozenSources(c)
+	if err != nil {
+		return SplitResult{}, err
+	}
+	totals, err := a.Store.AcceptedTotals(ctx, in.CycleID)
+	if err != nil {
+		return SplitResult{}, err
+	}
+	byPartner, partners, err := totalsByPartner(sources, totals)
+	if err != nil {
+		return SplitResult{}, badData(err)
+	}
+	var res SplitResult
+	var rows []store.SettlementLine
+	for _, partner := range partners {
+		lines, err := settle.ProviderFee(partner, versions[partner], byPartner[partner])
+		if err != nil {
+			return SplitResult{}, badData(fmt.Errorf("cycle %s: %w", c.ID, err))
+		}
+		for _, l := range lines {
+			rows = append(rows, store.SettlementLine{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR,
+				PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount,
+				AgreementVersion: l.AgreementVersion, Explanation: l.Explanation})
+			res.Shares = append(res.Shares, ShareSummary{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR,
+				PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount, AgreementVersion: l.AgreementVersion})
+		}
+	}
+	if err := a.Store.SaveSettlementLines(ctx, in.CycleID, rows); err != nil {
+		return SplitResult{}, err
+	}
+	return res, nil
+}
+
+// totalsByPartner merges the per-source totals of sources that share a
+// partner, per currency, and lists the partners in source order.
+func totalsByPartner(sources []SourceRef, totals []store.SourceTotals) (map[string][]settle.Totals, []string, error) {
+	partnerOf := map[string]string{}
+	var partners []string
+	seen := map[string]bool{}
+	for _, s := range sources {
+		partnerOf[s.Name] = s.Partner
+		if s.Partner != "" && !seen[s.Partner] {
+			seen[s.Partner] = true
+			partners = append(partners, s.Partner)
+		}
+	}
+	out := map[string][]settle.Totals{}
+	for _, t := range totals {
+		partner, ok := partnerOf[t.Source]
+		if !ok {
+			return nil, nil, fmt.Errorf("staged data from source %q, which the cycle did not freeze", t.Source)
+		}
+		out[partner] = mergeTotals(out[partner], settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks, Count: t.Count})
+	}
+	return out, partners, nil
+}
+
+func mergeTotals(list []settle.Totals, t settle.Totals) []settle.Totals {
+	for i := range list {
+		if list[i].Currency == t.Currency {
+			list[i].Bets += t.Bets
+			list[i].Wins += t.Wins
+			list[i].Rollbacks += t.Rollbacks
+			list[i].Count += t.Count
+			return list
+		}
+	}
+	return append(list, t)
+}

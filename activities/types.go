@@ -1,0 +1,145 @@
+package activities
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// CycleRef names a cycle in every activity input.
+type CycleRef struct {
+	CycleID uuid.UUID
+}
+
+// OpenInput is what the open step records.
+type OpenInput struct {
+	CycleID     uuid.UUID
+	WorkflowID  string
+	RunID       string
+	Scope       string
+	PeriodKey   string
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Revision    int
+	StartedBy   string
+}
+
+// SourceRef is a scope's source as frozen at open.
+type SourceRef struct {
+	Name     string
+	Kind     string
+	Partner  string
+	Optional bool
+}
+
+// FrozenAgreement is the agreement version a cycle settles a partner under.
+type FrozenAgreement struct {
+	Partner string
+	Version int
+}
+
+// OpenResult is what the workflow needs from the frozen configuration.
+type OpenResult struct {
+	Sources    []SourceRef
+	Agreements []FrozenAgreement
+}
+
+// PullInput names one source of one cycle.
+type PullInput struct {
+	CycleID     uuid.UUID
+	Scope       string
+	Source      string
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+}
+
+// PullProgress is heartbeated after every staged page, so a retried attempt
+// resumes at Cursor instead of starting over.
+type PullProgress struct {
+	Cursor     string
+	Pages      int
+	Received   int
+	Inserted   int
+	Duplicates int
+	Conflicts  int
+	Rejects    int
+}
+
+// PullResult summarises one source's pull.
+type PullResult struct {
+	Source   string
+	Progress PullProgress
+	Resumed  bool
+}
+
+// ValidateResult counts the outcome of validation.
+type ValidateResult struct {
+	Staged        int64
+	Accepted      int64
+	Rejected      int64
+	FormatRejects int64
+	Conflicts     int64
+	ByReason      map[string]int64
+}
+
+// ShareSummary is one partner's split in one currency.
+type ShareSummary struct {
+	Partner          string
+	Currency         string
+	GGR              int64
+	PartnerAmount    int64
+	OperatorAmount   int64
+	AgreementVersion int
+}
+
+// SplitResult lists the shares computed.
+type SplitResult struct {
+	Shares []ShareSummary
+}
+
+// PostResult describes the journal entry posted.
+type PostResult struct {
+	EntryID  uuid.UUID
+	Lines    int
+	Posted   bool // false when an earlier attempt had posted it
+	Balanced bool
+}
+
+// StatementRef is a published statement's identity.
+type StatementRef struct {
+	Partner string
+	ID      uuid.UUID
+	SHA256  string
+}
+
+// PublishResult lists the statements published.
+type PublishResult struct {
+	Statements []StatementRef
+}
+
+// EventInput is one entry for the cycle's event log. Status and Step, when
+// set, move the cycle's status projection.
+type EventInput struct {
+	CycleID     uuid.UUID
+	Seq         int
+	Kind        string
+	Step        string
+	Actor       string
+	Payload     json.RawMessage
+	Status      string
+	CurrentStep *string
+}
+
+// CloseInput carries the summary stored with the completed cycle.
+type CloseInput struct {
+	CycleID uuid.UUID
+	Summary json.RawMessage
+}
+
+// CompensateInput names the cycle and why it is being undone.
+type CompensateInput struct {
+	CycleID uuid.UUID
+	Source  string
+	Reason  string
+}

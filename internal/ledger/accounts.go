@@ -1,0 +1,57 @@
+package ledger
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// Share is what one partner and the operator get of one currency's GGR.
+type Share struct {
+	Partner        string
+	Currency       string
+	GGR            int64
+	PartnerAmount  int64
+	OperatorAmount int64
+}
+
+// Account names. The GGR the operator collected is cleared into what it owes
+// each partner and what it keeps.
+const (
+	AccountGGRClearing = "operator:ggr-clearing"
+	AccountRevenue     = "operator:net-revenue"
+)
+
+// PartnerPayable is the account holding what the operator owes a partner.
+func PartnerPayable(partner string) string { return "partner:" + partner + ":payable" }
+
+// SettlementEntry turns a cycle's shares into one journal entry: debit the
+// GGR clearing account, credit the partner's payable and the operator's
+// revenue. A negative GGR flips the sides; zero amounts are left out.
+func SettlementEntry(id, cycleID uuid.UUID, description string, shares []Share) (Entry, error) {
+	e := Entry{ID: id, CycleID: cycleID, Kind: KindSettlement, Description: description}
+	for _, s := range shares {
+		if s.PartnerAmount+s.OperatorAmount != s.GGR {
+			return Entry{}, fmt.Errorf("share of %s in %s: %d + %d does not make GGR %d",
+				s.Partner, s.Currency, s.PartnerAmount, s.OperatorAmount, s.GGR)
+		}
+		e.Lines = appendNonZero(e.Lines,
+			Line{Account: AccountGGRClearing, Currency: s.Currency, Amount: s.GGR},
+			Line{Account: PartnerPayable(s.Partner), Currency: s.Currency, Amount: -s.PartnerAmount},
+			Line{Account: AccountRevenue, Currency: s.Currency, Amount: -s.OperatorAmount},
+		)
+	}
+	if len(e.Lines) == 0 {
+		return e, nil
+	}
+	return e, e.Validate()
+}
+
+func appendNonZero(lines []Line, add ...Line) []Line {
+	for _, l := range add {
+		if l.Amount != 0 {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}

@@ -1,0 +1,78 @@
+package ledger
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestSettlementEntryBalancesAndReverses(t *testing.T) {
+	shares := []Share{
+		{Partner: "acme", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875},
+		{Partner: "acme", Currency: "USD", GGR: -500, PartnerAmount: 0, OperatorAmount: -500},
+	}
+	e, err := SettlementEntry(uuid.New(), uuid.New(), "test", shares)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Lines) != 5 {
+		t.Fatalf("lines = %d, want 5 (zero fee left out): %+v", len(e.Lines), e.Lines)
+	}
+	r := e.Reversal(uuid.New(), "undo")
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	all := append(append([]Line{}, e.Lines...), r.Lines...)
+	for cur, sum := range Balance(all) {
+		if sum != 0 {
+			t.Errorf("%s: entry plus reversal sums to %d", cur, sum)
+		}
+	}
+	if r.Reverses == nil || *r.Reverses != e.ID || r.Kind != KindReversal {
+		t.Errorf("reversal does not point at the entry: %+v", r)
+	}
+}
+
+func TestSettlementEntryRefusesInconsistentShare(t *testing.T) {
+	_, err := SettlementEntry(uuid.New(), uuid.New(), "bad", []Share{{Partner: "p", Currency: "USD", GGR: 10, PartnerAmount: 2, OperatorAmount: 7}})
+	if err == nil {
+		t.Fatal("expected an error for parts that do not sum to GGR")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	id := uuid.New()
+	cases := map[string]Entry{
+		"empty":          {ID: id},
+		"zero line":      {ID: id, Lines: []Line{{"a", "USD", 0}}},
+		"unbalanced":     {ID: id, Lines: []Line{{"a", "USD", 5}, {"b", "USD", -4}}},
+		"cross-currency": {ID: id, Lines: []Line{{"a", "USD", 5}, {"b", "EUR", -5}}},
+	}
+	for name, e := range cases {
+		if err := e.Validate(); err == nil {
+			t.Errorf("%s: expected an error", name)
+		}
+	}
+}
+
+func TestRandomSharesAlwaysBalance(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 1000; i++ {
+		var shares []Share
+		for _, cur := range []string{"KRW", "USD", "KWD"} {
+			ggr := rng.Int63n(2_000_000_000) - 1_000_000_000
+			fee := ggr / int64(rng.Intn(20)+2)
+			shares = append(shares, Share{Partner: "p", Currency: cur, GGR: ggr, PartnerAmount: fee, OperatorAmount: ggr - fee})
+		}
+		e, err := SettlementEntry(uuid.New(), uuid.New(), "rand", shares)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		for cur, sum := range Balance(e.Lines) {
+			if sum != 0 {
+				t.Fatalf("case %d: %s sums to %d", i, cur, sum)
+			}
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package scope
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/settleflow/settleflow/internal/calendar"
+)
+
+const minimal = `
+scope: kr-casino
+calendar:
+  frequency: daily
+  timezone: Asia/Seoul
+sources:
+  - name: aggregator
+    kind: provider
+    partner: acme-games
+agreements: [acme-games]
+`
+
+func TestParseMinimalDefaults(t *testing.T) {
+	s, err := Parse([]byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "kr-casino" || s.Calendar.Frequency != calendar.Daily || s.Calendar.Cutoff != 0 {
+		t.Errorf("got %+v", s)
+	}
+	if got := s.Sources[0].PageSize; got != DefaultPageSize {
+		t.Errorf("page size = %d, want default %d", got, DefaultPageSize)
+	}
+	if s.Blocked.AutoAbortAfter != DefaultAutoAbortAfter {
+		t.Errorf("auto abort = %v, want default %v", s.Blocked.AutoAbortAfter, DefaultAutoAbortAfter)
+	}
+	if s.Approval.RejectsAbove != nil || s.Approval.RejectsExceed(1_000_000) {
+		t.Errorf("rejects threshold should be off when omitted: %+v", s.Approval)
+	}
+}
+
+func TestParseFull(t *testing.T) {
+	doc := `
+scope: eu-casino
+description: "  Weekly EU settlement  "
+calendar: {frequency: weekly, timezone: Europe/Berlin, cutoff: "06:00", week_start: sunday}
+sources:
+  - {name: aggregator, kind: provider, partner: acme-games, url: "https://feed.example/v1", token_env: ACME_TOKEN, page_size: 2000}
+  - {name: stripe, kind: psp, partner: stripe, optional: true}
+  - {name: rates, kind: fx, partner: ecb}
+agreements: [acme-games, stripe, ecb]
+approval:
+  required: true
+  amount_above: {EUR: 1000000}
+  rejects_above: 0
+  new_agreement_version: true
+blocked:
+  alert_webhook: https://hooks.example/settleflow
+  auto_abort_after: 90m
+`
+	s, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Description != "Weekly EU settlement" {
+		t.Errorf("description = %q", s.Description)
+	}
+	c := s.Calendar
+	if c.Frequency != calendar.Weekly || c.Location.String() != "Europe/Berlin" || c.Cutoff != 6*time.Hour || c.WeekStart != time.Sunday {
+		t.Errorf("calendar = %+v", c)
+	}
+	want := Source{Name: "aggregator", Kind: KindProvider, Partner: "acme-games", URL: "https://feed.example/v1", TokenEnv: "ACME_TOKEN", PageSize: 2000}
+	if s.Sources[0] != want {
+		t.Errorf("source 0 = %+v, want %+v", s.Sources[0], want)
+	}
+	if !s.Sources[1].Optional || s.Sources[1].Kind != KindPSP {
+		t.Errorf("source 1 = %+v", s.Sources[1])
+	}
+	a := s.Approval
+	if !a.Required || !a.NewAgreementVersion || a.RejectsAbove == nil || *a.RejectsAbove != 0 {
+		t.Errorf("approval = %+v", a)
+	}
+	if !a.RejectsExceed(1) || a.RejectsExceed(0) {
+		t.Errorf("rejects_above 0 should trigger on the first reject only")
+	}
+	if !a.AmountExceeds("EUR", 1_000_001) || a.AmountExceeds("EUR", 1_000_000) || !a.AmountExceeds("EUR", -1_000_001) {
+		t.Errorf("EUR threshold misapplied")
+	}
+	if a.AmountExceeds("USD", 1<<60) {
+		t.Errorf("a currency without a threshold must not trigger")
+	}
+	if s.Blocked.AlertWebhook != "https://hooks.example/settleflow" || s.Blocked.AutoAbortAfter != 90*time.Minute {
+		t.Errorf("blocked = %+v", s.Blocked)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	// Each case edits the minimal document so the error under test is the only one.
+	tests := []struct {
+		name    string
+		doc     string
+		wantErr []string
+	}{
+		{name: "empty", doc: "", wantErr: []string{"empty scope document"}},
+		{name: "typo at top level", doc: minimal + "aproval: {required: true}\n",
+			wantErr: []string{"line 11", `field aproval not found`}},
+		{name: "typo in source", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    pagesize: 10", 1),
+			wantErr: []string{"line 10", "field pagesize not found"}},
+		{name: "wrong type", doc: minimal + "approval: {rejects_above: many}\n",
+			wantErr: []string{"line 11", "many"}},
+		{name: "two documents", doc: minimal + "---\n" + minimal, wantErr: []string{"more than one YAML document"}},
+		{name: "bad scope name", doc: strings.Replace(minimal, "kr-casino", "KR_Casino", 1),
+			wantErr: []string{`name "KR_Casino" must match [a-z0-9-]+`}},
+		{name: "missing scope name", doc: strings.Replace(minimal, "scope: kr-casino", "", 1),
+			wantErr: []string{`name "" must match`}},
+		{name: "bad timezone", doc: strings.Replace(minimal, "Asia/Seoul", "Asia/Busan", 1),
+			wantErr: []string{"scope kr-casino: calendar:", `"Asia/Busan"`}},
+		{name: "bad frequency", doc: strings.Replace(minimal, "daily", "hourly", 1),
+			wantErr: []string{`unknown frequency "hourly"`}},
+		{name: "no sources", doc: strings.Replace(minimal, "sources:\n  - name: aggregator\n    kind: provider\n    partner: acme-games\n", "", 1),
+			wantErr: []string{"at least one source"}},
+		{name: "duplicate source", doc: strings.Replace(minimal, "agreements:", "  - {name: aggregator, kind: wallet, partner: acme-games}\nagreements:", 1),
+			wantErr: []string{`sources[1]: name "aggregator" is used by another source`}},
+		{name: "bad source name", doc: strings.Replace(minimal, "name: aggregator", "name: Aggregator", 1),
+			wantErr: []string{`sources[0]: name "Aggregator"`}},
+		{name: "unknown kind", doc: strings.Replace(minimal, "kind: provider", "kind: casino", 1),
+			wantErr: []string{`source aggregator: unknown kind "casino"`, "provider, wallet, psp, traffic, fx"}},
+		{name: "missing partner", doc: strings.Replace(minimal, "partner: acme-games", "", 1),
+			wantErr: []string{"source aggregator: partner is required"}},
+		{name: "partner without agreement", doc: strings.Replace(minimal, "agreements: [acme-games]", "agreements: [other]", 1),
+			wantErr: []string{`partner "acme-games" is not listed in agreements (have other)`}},
+		{name: "no agreements", doc: strings.Replace(minimal, "agreements: [acme-games]", "", 1),
+			wantErr: []string{`partner "acme-games" is not listed in agreements (have none)`}},
+		{name: "duplicate agreement", doc: strings.Replace(minimal, "[acme-games]", "[acme-games, acme-games]", 1),
+			wantErr: []string{`agreements[1]: partner "acme-games" listed twice`}},
+		{name: "bad agreement id", doc: strings.Replace(minimal, "[acme-games]", "[acme-games, Acme]", 1),
+			wantErr: []string{`agreements[1]: partner "Acme"`}},
+		{name: "relative url", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    url: feed.example", 1),
+			wantErr: []string{`url: "feed.example" must be an absolute http(s) URL`}},
+		{name: "bad token env", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    token_env: ACME-TOKEN", 1),
+			wantErr: []string{`token_env "ACME-TOKEN"`}},
+		{name: "negative page size", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    page_size: -1", 1),
+			wantErr: []string{"page_size -1"}},
+		{name: "huge page size", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    page_size: 1000000", 1),
+			wantErr: []string{"page_size 1000000"}},
+		{name: "bad currency", doc: minimal + "approval: {amount_above: {won: 5}}\n",
+			wantErr: []string{`approval.amount_above: currency "won"`}},
+		{name: "negative amount", doc: minimal + "approval: {amount_above: {KRW: -5}}\n",
+			wantErr: []string{"approval.amount_above.KRW: threshold -5"}},
+		{name: "fractional amount", doc: minimal + "approval: {amount_above: {KRW: 5.5}}\n",
+			wantErr: []string{"line 11", "5.5"}},
+		{name: "fractional page size", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    page_size: 2.5", 1),
+			wantErr: []string{"line 10", `"2.5" is not a whole number`}},
+		{name: "quoted amount", doc: minimal + "approval: {amount_above: {KRW: \"5\"}}\n",
+			wantErr: []string{"line 11", `"5" is not a whole number`}},
+		{name: "negative rejects", doc: minimal + "approval: {rejects_above: -1}\n",
+			wantErr: []string{"approval.rejects_above: -1"}},
+		{name: "bad webhook", doc: minimal + "blocked: {alert_webhook: \"ftp://x\"}\n",
+			wantErr: []string{`blocked.alert_webhook: "ftp://x"`}},
+		{name: "bad duration", doc: minimal + "blocked: {auto_abort_after: 1d}\n",
+			wantErr: []string{`blocked.auto_abort_after: "1d" is not a Go duration`}},
+		{name: "zero duration", doc: minimal + "blocked: {auto_abort_after: 0s}\n",
+			wantErr: []string{`blocked.auto_abort_after: "0s" must be positive`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.doc))
+			if err == nil {
+				t.Fatalf("Parse succeeded, want error containing %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}

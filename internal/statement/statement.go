@@ -1,0 +1,69 @@
+// Package statement renders what one partner is owed for one cycle as JSON
+// and CSV, and fingerprints the content so a partner can check that what it
+// received is what settleflow published.
+package statement
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Line is one currency of a partner's statement.
+type Line struct {
+	Currency         string `json:"currency"`
+	GGR              int64  `json:"ggr"`
+	PartnerAmount    int64  `json:"partner_amount"`
+	OperatorAmount   int64  `json:"operator_amount"`
+	AgreementVersion int    `json:"agreement_version"`
+	Explanation      string `json:"explanation"`
+}
+
+// Statement is the content of a partner statement. It holds no wall-clock
+// time, so rendering the same cycle twice gives the same bytes and hash.
+type Statement struct {
+	CycleID     string    `json:"cycle_id"`
+	Scope       string    `json:"scope"`
+	Period      string    `json:"period"`
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+	Revision    int       `json:"revision"`
+	Partner     string    `json:"partner"`
+	Lines       []Line    `json:"lines"`
+}
+
+// Rendered is a statement in its published forms.
+type Rendered struct {
+	JSON   []byte
+	CSV    string
+	SHA256 string // over JSON, then a newline, then CSV
+}
+
+// Render produces the JSON and CSV forms and their content hash.
+func Render(s Statement) (Rendered, error) {
+	js, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return Rendered{}, fmt.Errorf("statement for %s: %w", s.Partner, err)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	rows := [][]string{{"cycle_id", "scope", "period", "partner", "currency", "ggr", "partner_amount", "operator_amount", "agreement_version", "explanation"}}
+	for _, l := range s.Lines {
+		rows = append(rows, []string{s.CycleID, s.Scope, s.Period, s.Partner, l.Currency,
+			strconv.FormatInt(l.GGR, 10), strconv.FormatInt(l.PartnerAmount, 10), strconv.FormatInt(l.OperatorAmount, 10),
+			strconv.Itoa(l.AgreementVersion), l.Explanation})
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return Rendered{}, fmt.Errorf("statement CSV for %s: %w", s.Partner, err)
+	}
+	sum := sha256.New()
+	sum.Write(js)
+	sum.Write([]byte("\n"))
+	sum.Write(buf.Bytes())
+	return Rendered{JSON: js, CSV: buf.String(), SHA256: hex.EncodeToString(sum.Sum(nil))}, nil
+}

@@ -1,0 +1,29 @@
+package statement
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRenderIsStableAndCovers(t *testing.T) {
+	s := Statement{CycleID: "c1", Scope: "demo", Period: "2026-11-01", PeriodStart: time.Date(2026, 10, 31, 15, 0, 0, 0, time.UTC),
+		PeriodEnd: time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC), Revision: 1, Partner: "acme",
+		Lines: []Line{{Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875, AgreementVersion: 1, Explanation: "a, with comma"}}}
+	a, err := Render(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Render(s)
+	if a.SHA256 != b.SHA256 || len(a.SHA256) != 64 {
+		t.Fatalf("hash not stable: %s vs %s", a.SHA256, b.SHA256)
+	}
+	if !strings.Contains(a.CSV, `"a, with comma"`) || !strings.Contains(a.CSV, "KRW,1000,125,875,1") {
+		t.Errorf("csv = %q", a.CSV)
+	}
+	s.Lines[0].PartnerAmount = 126
+	c, _ := Render(s)
+	if c.SHA256 == a.SHA256 {
+		t.Error("hash did not change with content")
+	}
+}

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Cycle is a row of the cycles projection.
+type Cycle struct {
+	ID          uuid.UUID
+	WorkflowID  string
+	Scope       string
+	PeriodKey   string
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Revision    int
+	Status      string
+	CurrentStep string
+	StartedBy   string
+	Agreements  json.RawMessage
+	Config      json.RawMessage
+	Summary     json.RawMessage
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+const cycleColumns = `id, workflow_id, scope, period_key, period_start, period_end, revision, status,
+	current_step, started_by, agreements, config, summary, created_at, updated_at`
+
+// CreateCycle inserts the cycle unless a row with its ID exists, and returns
+// the stored row either way, so a retried open is a no-op.
+func (s *Store) CreateCycle(ctx context.Context, c Cycle) (Cycle, error) {
+	_, err := s.Pool.Exec(ctx, `
+		INSERT INTO cycles (id, workflow_id, scope, period_key, period_start, period_end, revision,
+		                    status, started_by, agreements, config)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (id) DO NOTHING`,
+		c.ID, c.WorkflowID, c.Scope, c.PeriodKey, c.PeriodStart, c.PeriodEnd, c.Revision,
+		c.Status, c.StartedBy, jsonOrEmpty(c.Agreements), jsonOrEmpty(c.Config))
+	if err != nil {
+		return Cycle{}, fmt.Errorf("insert cycle %s (%s %s rev %d): %w", c.ID, c.Scope, c.PeriodKey, c.Revision, err)
+	}
+	return s.Cycle(ctx, c.ID)
+}
+
+// Cycle loads one cycle by ID.
+func (s *Store) Cycle(ctx context.Context, id uuid.UUID) (Cycle, error) {
+	row := s.Pool.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles WHERE id = $1`, id)
+	c, err := scanCycle(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Cycle{}, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
+	}
+	return c, err
+}
+
+// CyclesForPeriod lists every revision of one scope's period, newest first.
+func (s *Store) CyclesForPeriod(ctx context.Context, scope string, periodStart time.Time) ([]Cycle, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+cycleColumns+` FROM cycles
+		WHERE scope = $1 AND period_start = $2 ORDER BY revision DESC`, scope, periodStart)
+	if err != nil {
+		return nil, fmt.Errorf("cycles of %s at %s: %w", scope, periodStart.Format(time.RFC3339), err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cycle, error) { return scanCycle(r) })
+}
+
+// SetSummary stores the cycle's closing summary.
+func (s *Store) SetSummary(ctx context.Context, id uuid.UUID, summary any) error {
+	data, err := json.Marshal(summary)
+	if err != nil {
+		return fmt.Errorf("encode summary of cycle %s: %w", id, err)
+	}
+	if _, err := s.Pool.Exec(ctx, `UPDATE cycles SET summary = $2, updated_at = now() WHERE id = $1`, id, data); err != nil {
+		return fmt.Errorf("store summary of cycle %s: %w", id, err)
+	}
+	return nil
+}
+
+func scanCycle(row pgx.Row) (Cycle, error) {
+	var c Cycle
+	err := row.Scan(&c.ID, &c.WorkflowID, &c.Scope, &c.PeriodKey, &c.PeriodStart, &c.PeriodEnd, &c.Revision,
+		&c.Status, &c.CurrentStep, &c.StartedBy, &c.Agreements, &c.Config, &c.Summary, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return Cycle{}, err
+	}
+	c.PeriodStart, c.PeriodEnd = c.PeriodStart.UTC(), c.PeriodEnd.UTC()
+	return c, nil
+}
+
+func jsonOrEmpty(raw json.RawMessage) []byte {
+	if len(raw) == 0 {
+		return []byte("{}")
+	}
+	return raw
+}

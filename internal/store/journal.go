@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/ledger"
+)
+
+// PostEntry appends a balanced entry and its lines in one transaction. An
+// entry whose ID is already posted is left alone, so a retried post is a
+// no-op; the returned bool says whether this call posted it.
+func (s *Store) PostEntry(ctx context.Context, e ledger.Entry) (bool, error) {
+	if err := e.Validate(); err != nil {
+		return false, err
+	}
+	posted := false
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, reverses, description)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, e.ID, e.CycleID, e.Kind, e.Reverses, e.Description)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		rows := make([][]any, len(e.Lines))
+		for i, l := range e.Lines {
+			rows[i] = []any{e.ID, i + 1, l.Account, l.Currency, l.Amount}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
+			[]string{"entry_id", "line_no", "account", "currency", "amount"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		posted = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
+	}
+	return posted, nil
+}
+
+// Entry loads one journal entry with its lines.
+func (s *Store) Entry(ctx context.Context, id uuid.UUID) (ledger.Entry, error) {
+	e := ledger.Entry{ID: id}
+	err := s.Pool.QueryRow(ctx, `SELECT cycle_id, kind, reverses, description FROM journal_entries WHERE id = $1`, id).
+		Scan(&e.CycleID, &e.Kind, &e.Reverses, &e.Description)
+	if err == pgx.ErrNoRows {
+		return e, fmt.Errorf("journal entry %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return e, fmt.Errorf("journal entry %s: %w", id, err)
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT account, currency, amount FROM journal_lines WHERE entry_id = $1 ORDER BY line_no`, id)
+	if err != nil {
+		return e, fmt.Errorf("lines of entry %s: %w", id, err)
+	}
+	e.Lines, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ledger.Line])
+	if err != nil {
+		return e, fmt.Errorf("lines of entry %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// CycleLines returns every journal line posted for a cycle (entries and
+// reversals), in posting order.
+func (s *Store) CycleLines(ctx context.Context, cycleID uuid.UUID) ([]ledger.Line, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT l.account, l.currency, l.amount
+		FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+		WHERE e.cycle_id = $1 ORDER BY e.posted_at, l.entry_id, l.line_no`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("journal lines of cycle %s: %w", cycleID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ledger.Line])
+}
+
+// CycleEntryCount counts a cycle's journal entries by kind.
+func (s *Store) CycleEntryCount(ctx context.Context, cycleID uuid.UUID) (map[string]int, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT kind, count(*) FROM journal_entries WHERE cycle_id = $1 GROUP BY kind`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("journal entries of cycle %s: %w", cycleID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, err
+		}
+		out[kind] = n
+	}
+	return out, rows.Err()
+}

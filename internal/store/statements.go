@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Statement is one partner's statement for one cycle.
+type Statement struct {
+	ID         uuid.UUID
+	CycleID    uuid.UUID
+	Partner    string
+	Status     string
+	JSON       json.RawMessage
+	CSV        string
+	SHA256     string
+	CreatedAt  time.Time
+	StatusNote string
+}
+
+// PublishStatement stores the statement unless the cycle already has one for
+// the partner; it returns the stored statement either way.
+func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, error) {
+	_, err := s.Pool.Exec(ctx, `INSERT INTO statements (id, cycle_id, partner, status, content_json, content_csv, sha256)
+		VALUES ($1, $2, $3, 'published', $4, $5, $6) ON CONFLICT DO NOTHING`,
+		st.ID, st.CycleID, st.Partner, []byte(st.JSON), st.CSV, st.SHA256)
+	if err != nil {
+		return Statement{}, fmt.Errorf("publish statement for %s in cycle %s: %w", st.Partner, st.CycleID, err)
+	}
+	stored, err := s.Statements(ctx, st.CycleID)
+	if err != nil {
+		return Statement{}, err
+	}
+	for _, x := range stored {
+		if x.Partner == st.Partner {
+			return x, nil
+		}
+	}
+	return Statement{}, fmt.Errorf("statement for %s in cycle %s: %w", st.Partner, st.CycleID, ErrNotFound)
+}
+
+// SetStatementStatus moves a cycle's published statements to status (void or
+// superseded) with a note; their content never changes.
+func (s *Store) SetStatementStatus(ctx context.Context, cycleID uuid.UUID, status, note string) (int64, error) {
+	tag, err := s.Pool.Exec(ctx, `UPDATE statements SET status = $2, status_note = $3, status_at = now()
+		WHERE cycle_id = $1 AND status = 'published'`, cycleID, status, note)
+	if err != nil {
+		return 0, fmt.Errorf("mark statements of cycle %s %s: %w", cycleID, status, err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Statements lists a cycle's statements by partner.
+func (s *Store) Statements(ctx context.Context, cycleID uuid.UUID) ([]Statement, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, cycle_id, partner, status, content_json, content_csv, sha256, created_at, status_note
+		FROM statements WHERE cycle_id = $1 ORDER BY partner`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("statements of cycle %s: %w", cycleID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Statement])
+}

@@ -1,0 +1,140 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/settleflow/settleflow/activities"
+)
+
+// acts is only used for its method names; the worker's registered value
+// runs them.
+var acts *activities.Activities
+
+// SettlementCycle settles one scope for one period as a saga: open, pull
+// every source, validate, split, post to the ledger, publish statements and
+// close. A failed step undoes the steps before it, newest first.
+func SettlementCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
+	c, err := newCycle(ctx, in)
+	if err != nil {
+		return CycleResult{}, err
+	}
+	steps := []step{
+		{name: StepOpen, run: c.open, undo: c.abort},
+		{name: StepPull, run: c.pull, undo: c.discardStaging},
+		{name: StepValidate, run: c.validate},
+		{name: StepSplit, run: c.split},
+		{name: StepPost, run: c.post, undo: c.reverse},
+		{name: StepPublish, run: c.publish, undo: c.void},
+		{name: StepClose, run: c.close},
+	}
+	for _, s := range steps {
+		if err := c.run(ctx, s); err != nil {
+			c.compensate(ctx, s.name, err)
+			return c.result, err
+		}
+	}
+	return c.result, c.finish(ctx, "cycle.completed", StatusCompleted)
+}
+
+func (c *cycle) open(ctx workflow.Context) error {
+	var res activities.OpenResult
+	err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Open, activities.OpenInput{
+		CycleID: c.id, WorkflowID: c.status.WorkflowID, RunID: workflow.GetInfo(ctx).WorkflowExecution.RunID,
+		Scope: c.in.Scope, PeriodKey: c.in.PeriodKey, PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd,
+		Revision: c.in.Revision, StartedBy: c.in.StartedBy,
+	}).Get(ctx, &res)
+	if err != nil {
+		return err
+	}
+	c.sources = res.Sources
+	c.opened = true
+	return c.record(ctx, event{kind: "cycle.opened", payload: map[string]any{
+		"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
+		"started_by": c.in.StartedBy, "agreements": res.Agreements,
+	}})
+}
+
+// pull runs one child workflow per source, all at once, and fails if any
+// source fails once every child has finished.
+func (c *cycle) pull(ctx workflow.Context) error {
+	futures := make([]workflow.ChildWorkflowFuture, len(c.sources))
+	for i, src := range c.sources {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID: c.status.WorkflowID + "/pull/" + src.Name,
+		})
+		futures[i] = workflow.ExecuteChildWorkflow(cctx, PullSource, PullSourceInput{
+			Pull: activities.PullInput{CycleID: c.id, Scope: c.in.Scope, Source: src.Name,
+				PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd},
+			Tuning: c.in.Tuning,
+		})
+	}
+	var firstErr error
+	for _, f := range futures {
+		var res activities.PullResult
+		if err := f.Get(ctx, &res); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		c.result.Pulls = append(c.result.Pulls, res)
+		c.count(StepPull, "received", int64(res.Progress.Received))
+		c.count(StepPull, "staged", int64(res.Progress.Inserted))
+		c.count(StepPull, "duplicates", int64(res.Progress.Duplicates))
+		c.count(StepPull, "pages", int64(res.Progress.Pages))
+	}
+	return firstErr
+}
+
+func (c *cycle) validate(ctx workflow.Context) error {
+	res := &c.result.Validation
+	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Validate, c.ref()).Get(ctx, res); err != nil {
+		return err
+	}
+	c.count(StepValidate, "staged", res.Staged)
+	c.count(StepValidate, "accepted", res.Accepted)
+	c.count(StepValidate, "rejected", res.Rejected+res.FormatRejects+res.Conflicts)
+	return nil
+}
+
+func (c *cycle) split(ctx workflow.Context) error {
+	var res activities.SplitResult
+	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Split, c.ref()).Get(ctx, &res); err != nil {
+		return err
+	}
+	c.result.Shares = res.Shares
+	c.count(StepSplit, "shares", int64(len(res.Shares)))
+	return nil
+}
+
+func (c *cycle) post(ctx workflow.Context) error {
+	res := &c.result.Posting
+	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Post, c.ref()).Get(ctx, res); err != nil {
+		return err
+	}
+	c.count(StepPost, "lines", int64(res.Lines))
+	return nil
+}
+
+func (c *cycle) publish(ctx workflow.Context) error {
+	var res activities.PublishResult
+	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Publish, c.ref()).Get(ctx, &res); err != nil {
+		return err
+	}
+	c.result.Statements = res.Statements
+	c.count(StepPublish, "statements", int64(len(res.Statements)))
+	return nil
+}
+
+func (c *cycle) close(ctx workflow.Context) error {
+	c.result.Status = StatusCompleted
+	summary, err := jsonOf(c.result)
+	if err != nil {
+		return err
+	}
+	err = workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Close, activities.CloseInput{CycleID: c.id, Summary: summary}).Get(ctx, nil)
+	if err != nil {
+		c.result.Status = StatusRunning
+	}
+	return err
+}

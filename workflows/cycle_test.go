@@ -1,0 +1,193 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/settleflow/settleflow/activities"
+)
+
+func testInput() CycleInput {
+	start := time.Date(2026, 10, 31, 15, 0, 0, 0, time.UTC)
+	return CycleInput{Scope: "demo-casino", PeriodKey: "2026-11-01", PeriodStart: start, PeriodEnd: start.Add(24 * time.Hour),
+		Revision: 1, StartedBy: "tester", Tuning: Tuning{MaxAttempts: 1, RetryInterval: time.Millisecond}}
+}
+
+// fakeSteps answers every activity with a plausible summary and records the
+// order of compensation calls; fail names the one step that errors.
+type fakeSteps struct {
+	fail   string
+	mu     sync.Mutex
+	undone []string
+	events []string
+}
+
+func (f *fakeSteps) errFor(step string) error {
+	if f.fail == step {
+		return temporal.NewNonRetryableApplicationError("injected failure in "+step, activities.ErrBadData, nil)
+	}
+	return nil
+}
+
+func (f *fakeSteps) undo(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.undone = append(f.undone, name)
+}
+
+func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	Register(env, &activities.Activities{})
+	env.OnActivity(acts.Open, mock.Anything, mock.Anything).Return(func(context.Context, activities.OpenInput) (activities.OpenResult, error) {
+		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games"}},
+			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}}, f.errFor(StepOpen)
+	})
+	env.OnActivity(acts.Pull, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.PullInput) (activities.PullResult, error) {
+		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(StepPull)
+	})
+	env.OnActivity(acts.Validate, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ValidateResult, error) {
+		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(StepValidate)
+	})
+	env.OnActivity(acts.Split, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.SplitResult, error) {
+		return activities.SplitResult{Shares: []activities.ShareSummary{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(StepSplit)
+	})
+	env.OnActivity(acts.Post, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.PostResult, error) {
+		return activities.PostResult{Lines: 3, Posted: true, Balanced: true}, f.errFor(StepPost)
+	})
+	env.OnActivity(acts.Publish, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.PublishResult, error) {
+		return activities.PublishResult{Statements: []activities.StatementRef{{Partner: "acme-games", SHA256: "x"}}}, f.errFor(StepPublish)
+	})
+	env.OnActivity(acts.Close, mock.Anything, mock.Anything).Return(func(context.Context, activities.CloseInput) error {
+		return f.errFor(StepClose)
+	})
+	env.OnActivity(acts.DiscardStaging, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (int64, error) {
+		f.undo(StepPull)
+		return 9, nil
+	})
+	env.OnActivity(acts.Reverse, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (activities.PostResult, error) {
+		f.undo(StepPost)
+		return activities.PostResult{Balanced: true}, nil
+	})
+	env.OnActivity(acts.Void, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (int64, error) {
+		f.undo(StepPublish)
+		return 1, nil
+	})
+	env.OnActivity("RecordEvent", mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EventInput) error {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.events = append(f.events, in.Kind+":"+in.Step)
+		return nil
+	})
+	return env
+}
+
+func TestCycleHappyPath(t *testing.T) {
+	f := &fakeSteps{}
+	env := newEnv(t, f)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("workflow did not complete")
+	}
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("workflow failed: %v", err)
+	}
+	var res CycleResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusCompleted || len(res.Pulls) != 1 || res.Validation.Accepted != 8 || !res.Posting.Balanced {
+		t.Errorf("unexpected result: %+v", res)
+	}
+	if len(f.undone) != 0 {
+		t.Errorf("compensations ran on success: %v", f.undone)
+	}
+	want := []string{"cycle.opened:", "step.started:pull", "step.completed:pull", "step.started:validate", "step.completed:validate",
+		"step.started:split", "step.completed:split", "step.started:post", "step.completed:post",
+		"step.started:publish", "step.completed:publish", "step.started:close", "step.completed:close", "cycle.completed:"}
+	if !reflect.DeepEqual(f.events, want) {
+		t.Errorf("events = %v\nwant %v", f.events, want)
+	}
+	status := queryStatus(t, env)
+	for _, s := range status.Steps {
+		if s.Status != StepDone {
+			t.Errorf("step %s is %s, want completed", s.Name, s.Status)
+		}
+	}
+	if status.Steps[1].Counts["staged"] != 9 {
+		t.Errorf("pull counts = %v", status.Steps[1].Counts)
+	}
+}
+
+// A failure at each step undoes exactly the steps registered before it,
+// newest first. open's undo is the compensated status itself.
+func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
+	cases := []struct {
+		fail        string
+		activities  []string // undo activities called, in order
+		compensated []string // steps the status shows undone, in order
+	}{
+		{StepOpen, nil, nil},
+		{StepPull, nil, []string{StepOpen}},
+		{StepValidate, []string{StepPull}, []string{StepPull, StepOpen}},
+		{StepSplit, []string{StepPull}, []string{StepPull, StepOpen}},
+		{StepPost, []string{StepPull}, []string{StepPull, StepOpen}},
+		{StepPublish, []string{StepPost, StepPull}, []string{StepPost, StepPull, StepOpen}},
+		{StepClose, []string{StepPublish, StepPost, StepPull}, []string{StepPublish, StepPost, StepPull, StepOpen}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fail, func(t *testing.T) {
+			f := &fakeSteps{fail: tc.fail}
+			env := newEnv(t, f)
+			env.ExecuteWorkflow(SettlementCycle, testInput())
+			err := env.GetWorkflowError()
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || appErr.Type() != activities.ErrBadData {
+				t.Fatalf("workflow error = %v, want the injected failure", err)
+			}
+			if !reflect.DeepEqual(f.undone, tc.activities) {
+				t.Errorf("undo activities = %v, want %v", f.undone, tc.activities)
+			}
+			status := queryStatus(t, env)
+			if !reflect.DeepEqual(status.Compensated, tc.compensated) {
+				t.Errorf("compensated = %v, want %v", status.Compensated, tc.compensated)
+			}
+			if status.Status != StatusCompensated {
+				t.Errorf("status = %s, want compensated", status.Status)
+			}
+			failed := 0
+			for _, s := range status.Steps {
+				if s.Status == StepFailed {
+					failed++
+					if s.Name != tc.fail || s.Error == "" {
+						t.Errorf("step %s failed, want %s with an error", s.Name, tc.fail)
+					}
+				}
+			}
+			if failed != 1 {
+				t.Errorf("%d failed steps, want 1", failed)
+			}
+		})
+	}
+}
+
+func queryStatus(t *testing.T, env *testsuite.TestWorkflowEnvironment) CycleStatus {
+	t.Helper()
+	v, err := env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	var s CycleStatus
+	if err := v.Get(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

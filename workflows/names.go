@@ -1,0 +1,53 @@
+package workflows
+
+import "go.temporal.io/sdk/temporal"
+
+// TaskQueue is where settleflow workers poll.
+const TaskQueue = "settleflow"
+
+// Steps of the cycle saga, in order.
+const (
+	StepOpen     = "open"
+	StepPull     = "pull"
+	StepValidate = "validate"
+	StepSplit    = "split"
+	StepPost     = "post"
+	StepPublish  = "publish"
+	StepClose    = "close"
+)
+
+// Cycle statuses, as shown in queries, search attributes and the cycles
+// projection.
+const (
+	StatusRunning      = "running"
+	StatusCompleted    = "completed"
+	StatusCompensating = "compensating"
+	StatusCompensated  = "compensated"
+)
+
+// Step statuses.
+const (
+	StepPending     = "pending"
+	StepRunning     = "running"
+	StepDone        = "completed"
+	StepFailed      = "failed"
+	StepCompensated = "compensated"
+)
+
+// QueryStatus is the query that returns a CycleStatus.
+const QueryStatus = "status"
+
+// Search attributes the cycle upserts; registered by temporal-config.
+var (
+	ScopeAttr       = temporal.NewSearchAttributeKeyKeyword("SettleScope")
+	PeriodAttr      = temporal.NewSearchAttributeKeyKeyword("SettlePeriod")
+	StatusAttr      = temporal.NewSearchAttributeKeyKeyword("SettleStatus")
+	BlockedStepAttr = temporal.NewSearchAttributeKeyKeyword("SettleBlockedStep")
+	RevisionAttr    = temporal.NewSearchAttributeKeyInt64("SettleRevision")
+)
+
+// WorkflowID is the ID of the cycle settling one scope's period: one period
+// can never be settled twice at once.
+func WorkflowID(scope, periodKey string) string {
+	return "settle/" + scope + "/" + periodKey
+}

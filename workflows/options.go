@@ -1,0 +1,88 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/settleflow/settleflow/activities"
+)
+
+func (t Tuning) attempts() int32 {
+	if t.MaxAttempts > 0 {
+		return t.MaxAttempts
+	}
+	return 5
+}
+
+func (t Tuning) interval() time.Duration {
+	if t.RetryInterval > 0 {
+		return t.RetryInterval
+	}
+	return time.Second
+}
+
+func (t Tuning) heartbeat() time.Duration {
+	if t.PullHeartbeat > 0 {
+		return t.PullHeartbeat
+	}
+	return 30 * time.Second
+}
+
+func (t Tuning) deadline() time.Duration {
+	if t.ActivityDeadline > 0 {
+		return t.ActivityDeadline
+	}
+	return 10 * time.Minute
+}
+
+// stepOptions retry transient failures with backoff and give up at once on
+// bad data, which no retry can fix.
+func (t Tuning) stepOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: t.deadline(),
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        t.interval(),
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        t.attempts(),
+			NonRetryableErrorTypes: []string{activities.ErrBadData},
+		},
+	})
+}
+
+// pullOptions add a heartbeat timeout so a dead worker's pull is retried
+// within seconds, resuming from the heartbeated cursor.
+func (t Tuning) pullOptions(ctx workflow.Context) workflow.Context {
+	ctx = t.stepOptions(ctx)
+	opts := workflow.GetActivityOptions(ctx)
+	opts.StartToCloseTimeout = 2 * time.Hour
+	opts.HeartbeatTimeout = t.heartbeat()
+	return workflow.WithActivityOptions(ctx, opts)
+}
+
+// compensationOptions retry until the undo succeeds: a half-undone cycle is
+// worse than a slow one.
+func (t Tuning) compensationOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: t.deadline(),
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    t.interval(),
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// eventOptions are for the local activity that appends to the event log.
+func eventOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+		},
+	})
+}
