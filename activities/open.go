@@ -23,6 +23,9 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, badData(err)
 	}
+	if err := a.refuseSettled(ctx, in); err != nil {
+		return OpenResult{}, err
+	}
 	var res OpenResult
 	versions := map[string]agreement.Version{}
 	for _, src := range sc.Sources {
@@ -58,6 +61,23 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 		return OpenResult{}, err
 	}
 	return res, nil
+}
+
+// refuseSettled stops a second settlement of a period that already has a
+// completed cycle at this revision or later: only an explicit revision may
+// settle it again.
+func (a *Activities) refuseSettled(ctx context.Context, in OpenInput) error {
+	existing, err := a.Store.CyclesForPeriod(ctx, in.Scope, in.PeriodStart)
+	if err != nil {
+		return err
+	}
+	for _, c := range existing {
+		if c.ID != in.CycleID && c.Status == "completed" && c.Revision >= in.Revision {
+			return badData(fmt.Errorf("scope %s period %s is already settled by cycle %s (revision %d); settle it again only as a new revision",
+				in.Scope, in.PeriodKey, c.ID, c.Revision))
+		}
+	}
+	return nil
 }
 
 // frozenAgreements reads back the versions a cycle was opened with.

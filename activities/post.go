@@ -9,7 +9,9 @@ import (
 	"github.com/settleflow/settleflow/internal/store"
 )
 
-func settlementEntryID(c CycleRef) CycleRef { return CycleRef{CycleID: StepID(c.CycleID, "journal/settlement")} }
+func settlementEntryID(c CycleRef) CycleRef {
+	return CycleRef{CycleID: StepID(c.CycleID, "journal/settlement")}
+}
 
 // Post books the cycle's shares as one balanced journal entry. The entry ID
 // is derived from the cycle, so a retry finds it posted and stops.

@@ -37,9 +37,17 @@ const cycleColumns = `id, workflow_id, scope, period_key, period_start, period_e
 	current_step, started_by, agreements, config, summary, created_at, updated_at`
 
 // CreateCycle inserts the cycle unless a row with its ID exists, and returns
-// the stored row either way, so a retried open is a no-op.
+// the stored row either way, so a retried open is a no-op. An unfinished
+// row of an earlier run of the same workflow is marked abandoned first:
+// Temporal runs one execution per workflow ID at a time, so that run is
+// over even if it could not record its end.
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (Cycle, error) {
-	_, err := s.Pool.Exec(ctx, `
+	_, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = 'abandoned', updated_at = now()
+		WHERE workflow_id = $1 AND id <> $2 AND status IN ('running', 'compensating', 'blocked')`, c.WorkflowID, c.ID)
+	if err != nil {
+		return Cycle{}, fmt.Errorf("abandon earlier runs of %s: %w", c.WorkflowID, err)
+	}
+	_, err = s.Pool.Exec(ctx, `
 		INSERT INTO cycles (id, workflow_id, scope, period_key, period_start, period_end, revision,
 		                    status, started_by, agreements, config)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

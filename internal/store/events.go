@@ -59,7 +59,8 @@ func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash)
-			SELECT $1, $2, $3, $4, $5, p, $7, `+eventHashSQL("$7", "$2", "$3", "$4", "$5", "p")+`
+			SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
+			       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`
 			FROM (SELECT $6::jsonb AS p) AS payload`,
 			e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev); err != nil {
 			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)

@@ -18,10 +18,10 @@ CREATE TABLE cycles (
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK (period_start < period_end)
 );
--- One live cycle per scope, period and revision; a compensated run steps
--- aside so the period can be settled again.
+-- One live cycle per scope, period and revision; a compensated or abandoned
+-- run steps aside so the period can be settled again.
 CREATE UNIQUE INDEX cycles_live_revision ON cycles (scope, period_start, revision)
-    WHERE status <> 'compensated';
+    WHERE status NOT IN ('compensated', 'abandoned');
 
 -- The permanent record of what happened to a cycle: append-only and
 -- hash-chained, so a gap or an edit is detectable.

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/devserver"
+	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/store"
+	temporalconfig "github.com/settleflow/settleflow/temporal-config"
+)
+
+func (a *app) devCmd() *cobra.Command {
+	var scopeName, period, stateDir string
+	var seed int64
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run the demo: local Postgres and Temporal, the simulator, a worker and one cycle",
+		Long: `Starts (or reuses) local PostgreSQL and the Temporal dev server, applies
+migrations, serves the game-aggregator simulator, runs a worker and settles one
+period of the demo scope, then prints what happened. Running it again for the
+same period reports the existing result instead of settling twice.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runDev(cmd, scopeName, period, stateDir, seed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&scopeName, "scope", "demo-casino", "scope to settle")
+	f.StringVar(&period, "period", "", "period to settle; default: the last complete period of the scope")
+	f.StringVar(&stateDir, "state-dir", ".state", "where the dev server keeps its SQLite file and log")
+	f.Int64Var(&seed, "seed", 42, "simulator seed")
+	return cmd
+}
+
+func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, seed int64) error {
+	ctx := cmd.Context()
+	out := cmd.OutOrStdout()
+	cat, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	sc, err := cat.Scope(scopeName)
+	if err != nil {
+		return err
+	}
+	if period == "" {
+		period = sc.Calendar.Key(sc.Calendar.PeriodEndingAt(time.Now()))
+	}
+	st, err := a.devDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(out, "✓ postgres ready, migrations applied")
+
+	tc, err := temporalconfig.Default()
+	if err != nil {
+		return err
+	}
+	srv, err := devserver.StartTemporal(ctx, tc, stateDir, a.log)
+	if err != nil {
+		return err
+	}
+	a.temporal.Address = srv.Address
+	c, err := a.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := platform.EnsureNamespace(ctx, c, tc.Namespace, 72*time.Hour); err != nil {
+		return err
+	}
+	if err := platform.EnsureSearchAttributes(ctx, c, tc.Namespace, tc.SearchAttributes); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "✓ temporal dev server at %s (%s), UI %s\n", srv.Address, reusedWord(srv.Reused), srv.UIURL)
+
+	getenv, stopSim, err := a.startDemoSimulator(ctx, cat, scopeName, seed)
+	if err != nil {
+		return err
+	}
+	defer stopSim()
+	w := platform.NewWorker(c, a.activities(st, cat, getenv))
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+	fmt.Fprintln(out, "✓ simulator and worker running")
+
+	started, err := platform.StartCycle(ctx, c, cat, platform.StartRequest{Scope: scopeName, Period: period, StartedBy: currentUser()})
+	if err != nil {
+		return err
+	}
+	if started.Existing && started.Status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		fmt.Fprintf(out, "\n%s was already settled (%s) — not settling it twice; showing the existing result.\n",
+			started.WorkflowID, statusWord(started.Status))
+	} else {
+		fmt.Fprintf(out, "… settling %s %s (workflow %s)\n", scopeName, period, started.WorkflowID)
+	}
+	res, waitErr := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
+	if waitErr != nil {
+		fmt.Fprintf(out, "\ncycle %s did not complete: %v\n", started.WorkflowID, waitErr)
+	}
+	if err := printSummary(ctx, out, st, res, srv.UIURL, tc.Namespace); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nThe Temporal dev server keeps running for the UI; stop it with `make stop`.\n")
+	return waitErr
+}
+
+// devDatabase starts local Postgres if needed, creates the database and
+// applies migrations.
+func (a *app) devDatabase(ctx context.Context) (*store.Store, error) {
+	if err := devserver.EnsurePostgres(ctx, a.databaseURL, a.log); err != nil {
+		return nil, err
+	}
+	if err := store.EnsureDatabase(ctx, a.databaseURL); err != nil {
+		return nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// startDemoSimulator serves the simulator on a free loopback port for every
+// provider source of the scope and returns a getenv that points the
+// sources at it.
+func (a *app) startDemoSimulator(ctx context.Context, cat catalog.Catalog, scopeName string, seed int64) (func(string) string, func(), error) {
+	sc, err := cat.Scope(scopeName)
+	if err != nil {
+		return nil, nil, err
+	}
+	overrides := map[string]string{}
+	sctx, cancel := context.WithCancel(ctx)
+	for _, src := range sc.Sources {
+		cfg := sim.DefaultProviderConfig()
+		cfg.Seed = seed
+		cfg.Token = src.ResolveToken(os.Getenv)
+		cfg.Faults.InvalidEvery = 250 // a few bad records, so validation has work to show
+		cfg.Faults.DuplicatePage = 2  // a page served twice, so de-duplication does too
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			cancel()
+			return nil, nil, fmt.Errorf("simulator for %s: %w", src.Name, err)
+		}
+		go func() {
+			if err := sim.Serve(sctx, ln, sim.NewProviderServer(cfg)); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("simulator stopped", "source", src.Name, "error", err)
+			}
+		}()
+		overrides[src.URLEnv(sc.Name)] = "http://" + ln.Addr().String()
+	}
+	getenv := func(key string) string {
+		if v, ok := overrides[key]; ok {
+			return v
+		}
+		return os.Getenv(key)
+	}
+	return getenv, cancel, nil
+}
+
+func reusedWord(reused bool) string {
+	if reused {
+		return "reused"
+	}
+	return "started"
+}

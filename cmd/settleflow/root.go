@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+
+	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/store"
+	temporalconfig "github.com/settleflow/settleflow/temporal-config"
+)
+
+// app holds the global flags and what commands build from them.
+type app struct {
+	databaseURL string
+	configDir   string
+	logLevel    string
+	temporal    platform.TemporalOptions
+	log         *slog.Logger
+}
+
+func newRoot() *cobra.Command {
+	a := &app{}
+	root := &cobra.Command{
+		Use:           "settleflow",
+		Short:         "Settlement cycles for online entertainment platforms, run as Temporal sagas",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setupLogging()
+		},
+	}
+	tc, _ := temporalconfig.Default()
+	f := root.PersistentFlags()
+	f.StringVar(&a.databaseURL, "database-url", envOr("SETTLEFLOW_DATABASE_URL", store.DefaultURL), "PostgreSQL URL (env SETTLEFLOW_DATABASE_URL)")
+	f.StringVar(&a.configDir, "config-dir", os.Getenv("SETTLEFLOW_CONFIG_DIR"), "directory with scopes/ and agreements/; empty uses the embedded examples (env SETTLEFLOW_CONFIG_DIR)")
+	f.StringVar(&a.logLevel, "log-level", envOr("SETTLEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env SETTLEFLOW_LOG_LEVEL)")
+	f.StringVar(&a.temporal.Address, "temporal-address", envOr("SETTLEFLOW_TEMPORAL_ADDRESS", tc.FrontendAddress()), "Temporal frontend host:port (env SETTLEFLOW_TEMPORAL_ADDRESS)")
+	f.StringVar(&a.temporal.Namespace, "namespace", envOr("SETTLEFLOW_TEMPORAL_NAMESPACE", tc.Namespace), "Temporal namespace (env SETTLEFLOW_TEMPORAL_NAMESPACE)")
+	f.StringVar(&a.temporal.TLSCert, "tls-cert", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_CERT"), "client certificate for mTLS (env SETTLEFLOW_TEMPORAL_TLS_CERT)")
+	f.StringVar(&a.temporal.TLSKey, "tls-key", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_KEY"), "client key for mTLS (env SETTLEFLOW_TEMPORAL_TLS_KEY)")
+	f.StringVar(&a.temporal.TLSCA, "tls-ca", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_CA"), "CA bundle to verify the server (env SETTLEFLOW_TEMPORAL_TLS_CA)")
+	f.StringVar(&a.temporal.TLSServer, "tls-server-name", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_SERVER_NAME"), "server name to verify (env SETTLEFLOW_TEMPORAL_TLS_SERVER_NAME)")
+	f.BoolVar(&a.temporal.TLS, "tls", os.Getenv("SETTLEFLOW_TEMPORAL_TLS") == "true", "use TLS without a client certificate (env SETTLEFLOW_TEMPORAL_TLS=true)")
+	a.temporal.APIKey = os.Getenv("SETTLEFLOW_TEMPORAL_API_KEY")
+
+	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd())
+	return root
+}
+
+func (a *app) setupLogging() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel)
+	}
+	a.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(a.log)
+	return nil
+}
+
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, a.databaseURL)
+}
+
+func (a *app) dial(ctx context.Context) (client.Client, error) {
+	return platform.Dial(ctx, a.temporal, a.log)
+}
+
+func (a *app) catalog() (catalog.Catalog, error) {
+	return catalog.Load(a.configDir)
+}
+
+func (a *app) activities(st *store.Store, cat catalog.Catalog, getenv func(string) string) *activities.Activities {
+	return &activities.Activities{Store: st, Catalog: cat, Getenv: getenv, Log: a.log}
+}
+
+func envOr(key, def string) string {
+	if v := strings.TrimSpace(os.Getenv(key)); v != "" {
+		return v
+	}
+	return def
+}

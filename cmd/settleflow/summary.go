@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/money"
+	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/workflows"
+)
+
+// printSummary prints what a person wants to know after a cycle: records,
+// GGR, what each partner is owed, whether the books balance, and where to
+// look in Temporal.
+func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflows.CycleResult, uiURL, namespace string) error {
+	if res.CycleID == "" {
+		return nil
+	}
+	id, err := uuid.Parse(res.CycleID)
+	if err != nil {
+		return fmt.Errorf("cycle id %q: %w", res.CycleID, err)
+	}
+	c, err := st.Cycle(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nCycle %s — %s\n", res.WorkflowID, strings.ToUpper(res.Status))
+	fmt.Fprintf(w, "  period      %s %s = [%s, %s) UTC, revision %d\n", c.Scope, c.PeriodKey,
+		c.PeriodStart.Format(time.RFC3339), c.PeriodEnd.Format(time.RFC3339), c.Revision)
+	var pulled, dups, pages int
+	for _, p := range res.Pulls {
+		pulled += p.Progress.Received + p.Progress.Rejects
+		dups += p.Progress.Duplicates
+		pages += p.Progress.Pages
+	}
+	v := res.Validation
+	fmt.Fprintf(w, "  records     pulled %d in %d pages · duplicates dropped %d · staged %d · accepted %d · rejected %d\n",
+		pulled, pages, dups, v.Staged, v.Accepted, v.Rejected+v.FormatRejects+v.Conflicts)
+	if len(v.ByReason) > 0 {
+		fmt.Fprintf(w, "  rejects     %s\n", joinCounts(v.ByReason))
+	}
+	for _, s := range res.Shares {
+		cur, err := money.Lookup(s.Currency)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %-11s GGR %s → %s owed %s (agreement v%d) · operator keeps %s\n", s.Currency,
+			money.Format(s.GGR, cur), s.Partner, money.Format(s.PartnerAmount, cur), s.AgreementVersion, money.Format(s.OperatorAmount, cur))
+	}
+	lines, err := st.CycleLines(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  ledger      %s (%d journal lines)\n", balanceWord(ledger.Balance(lines)), len(lines))
+	for _, s := range res.Statements {
+		fmt.Fprintf(w, "  statement   %s sha256 %s\n", s.Partner, s.SHA256)
+	}
+	fmt.Fprintf(w, "  workflow    %s (cycle %s)\n", res.WorkflowID, res.CycleID)
+	fmt.Fprintf(w, "  Temporal UI %s/namespaces/%s/workflows/%s\n", uiURL, namespace, url.PathEscape(res.WorkflowID))
+	return nil
+}
+
+func balanceWord(sums map[string]int64) string {
+	var off []string
+	for cur, sum := range sums {
+		if sum != 0 {
+			off = append(off, fmt.Sprintf("%s off by %d", cur, sum))
+		}
+	}
+	if len(off) == 0 {
+		return "balanced in every currency"
+	}
+	sort.Strings(off)
+	return "NOT BALANCED: " + strings.Join(off, ", ")
+}
+
+func joinCounts(m map[string]int64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, " · ")
+}
+
+// printStatus prints the status query's answer as a table of steps.
+func printStatus(w io.Writer, st workflows.CycleStatus) {
+	fmt.Fprintf(w, "Cycle %s (cycle id %s)\n", st.WorkflowID, st.CycleID)
+	fmt.Fprintf(w, "  scope %s · period %s [%s, %s) · revision %d · status %s\n", st.Scope, st.PeriodKey,
+		st.PeriodStart.Format(time.RFC3339), st.PeriodEnd.Format(time.RFC3339), st.Revision, strings.ToUpper(st.Status))
+	if st.Error != "" {
+		fmt.Fprintf(w, "  reason: %s\n", st.Error)
+	}
+	fmt.Fprintf(w, "\n  %-9s %-12s %-20s %-9s %s\n", "STEP", "STATUS", "STARTED (UTC)", "TOOK", "COUNTS")
+	for _, s := range st.Steps {
+		started, took := "-", "-"
+		if !s.StartedAt.IsZero() {
+			started = s.StartedAt.UTC().Format("2006-01-02 15:04:05")
+			if !s.EndedAt.IsZero() {
+				took = s.EndedAt.Sub(s.StartedAt).Round(time.Millisecond).String()
+			}
+		}
+		fmt.Fprintf(w, "  %-9s %-12s %-20s %-9s %s\n", s.Name, s.Status, started, took, joinCounts(s.Counts))
+		if s.Error != "" {
+			fmt.Fprintf(w, "  %9s error: %s\n", "", s.Error)
+		}
+	}
+	if len(st.Compensated) > 0 {
+		fmt.Fprintf(w, "\n  undone (newest first): %s\n", strings.Join(st.Compensated, ", "))
+	}
+}
+
+func statusWord(s enumspb.WorkflowExecutionStatus) string {
+	return strings.ToLower(strings.TrimPrefix(s.String(), "WORKFLOW_EXECUTION_STATUS_"))
+}
