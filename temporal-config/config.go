@@ -40,7 +40,14 @@ func Default() (Config, error) {
 // StartDevArgs returns the flags for `temporal server start-dev` other than
 // the ports and the database file, in a stable order.
 func (c Config) StartDevArgs() ([]string, error) {
-	args := []string{"--namespace", c.Namespace}
+	extra, err := c.ExtraArgs()
+	return append([]string{"--namespace", c.Namespace}, extra...), err
+}
+
+// ExtraArgs are the search-attribute and dynamic-config flags alone, for
+// launchers that set the namespace themselves.
+func (c Config) ExtraArgs() ([]string, error) {
+	var args []string
 	for _, name := range sortedKeys(c.SearchAttributes) {
 		args = append(args, "--search-attribute", name+"="+c.SearchAttributes[name])
 	}
