@@ -14,7 +14,15 @@ func (a *Activities) RecordEvent(ctx context.Context, in EventInput) error {
 	}, store.Projection{Status: in.Status, CurrentStep: in.CurrentStep})
 }
 
-// Close stores the cycle's summary.
+// Close stores the cycle's summary and, for a revision, marks the cycle it
+// supersedes as superseded.
 func (a *Activities) Close(ctx context.Context, in CloseInput) error {
-	return a.Store.SetSummary(ctx, in.CycleID, in.Summary)
+	if err := a.Store.SetSummary(ctx, in.CycleID, in.Summary); err != nil {
+		return err
+	}
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil || c.Supersedes == nil {
+		return err
+	}
+	return a.Store.MarkSuperseded(ctx, *c.Supersedes)
 }

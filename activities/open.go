@@ -23,10 +23,16 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, badData(err)
 	}
-	if err := a.refuseSettled(ctx, in); err != nil {
+	res := OpenResult{Revision: in.Revision, AutoAbortAfter: sc.Blocked.AutoAbortAfter}
+	if in.Revise {
+		prev, err := a.revisionOf(ctx, in)
+		if err != nil {
+			return OpenResult{}, err
+		}
+		res.Revision, res.Supersedes = prev.Revision+1, &prev.ID
+	} else if err := a.refuseSettled(ctx, in); err != nil {
 		return OpenResult{}, err
 	}
-	var res OpenResult
 	versions := map[string]agreement.Version{}
 	for _, src := range sc.Sources {
 		res.Sources = append(res.Sources, SourceRef{Name: src.Name, Kind: src.Kind, Partner: src.Partner, Optional: src.Optional})
@@ -54,13 +60,33 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	}
 	_, err = a.Store.CreateCycle(ctx, store.Cycle{
 		ID: in.CycleID, WorkflowID: in.WorkflowID, Scope: in.Scope, PeriodKey: in.PeriodKey,
-		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision,
-		Status: "running", StartedBy: in.StartedBy, Agreements: agreements, Config: cfg,
+		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: res.Revision,
+		Status: "running", StartedBy: in.StartedBy, Agreements: agreements, Config: cfg, Supersedes: res.Supersedes,
 	})
 	if err != nil {
 		return OpenResult{}, err
 	}
 	return res, nil
+}
+
+// revisionOf finds the completed cycle a revise settles again. The first
+// attempt's choice is kept: a retried open finds its own row and reuses it.
+func (a *Activities) revisionOf(ctx context.Context, in OpenInput) (store.Cycle, error) {
+	existing, err := a.Store.CyclesForPeriod(ctx, in.Scope, in.PeriodStart)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	for _, c := range existing {
+		if c.ID == in.CycleID && c.Supersedes != nil {
+			return a.Store.Cycle(ctx, *c.Supersedes)
+		}
+	}
+	for _, c := range existing { // newest revision first
+		if c.Status == "completed" {
+			return c, nil
+		}
+	}
+	return store.Cycle{}, badData(fmt.Errorf("scope %s period %s has no completed cycle to revise", in.Scope, in.PeriodKey))
 }
 
 // refuseSettled stops a second settlement of a period that already has a

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/store"
 )
@@ -40,28 +42,51 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 			return PostResult{}, err
 		}
 	}
+	if c.Supersedes != nil {
+		// The revision replaces the earlier settlement: reverse it.
+		prev := settlementEntryID(CycleRef{CycleID: *c.Supersedes}).CycleID
+		reason := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
+		if err := a.reverseEntry(ctx, prev, StepID(c.ID, "journal/supersede"), c.ID, reason); err != nil {
+			return PostResult{}, err
+		}
+	}
 	res.Balanced, err = a.cycleBalanced(ctx, in)
 	return res, err
 }
 
 // Reverse is the compensation of post: it appends the entry that negates
 // the cycle's settlement entry. Nothing is deleted or updated.
+// A revision's undo also reverses its reversal of the superseded cycle, so
+// the earlier settlement stands again.
 func (a *Activities) Reverse(ctx context.Context, in CompensateInput) (PostResult, error) {
 	ref := CycleRef{CycleID: in.CycleID}
-	original, err := a.Store.Entry(ctx, settlementEntryID(ref).CycleID)
-	if errors.Is(err, store.ErrNotFound) {
-		return PostResult{Balanced: true}, nil // nothing was posted (an empty split)
-	}
-	if err != nil {
+	id := StepID(in.CycleID, "journal/reversal")
+	if err := a.reverseEntry(ctx, settlementEntryID(ref).CycleID, id, in.CycleID, "reversal: "+in.Reason); err != nil {
 		return PostResult{}, err
 	}
-	rev := original.Reversal(StepID(in.CycleID, "journal/reversal"), "reversal: "+in.Reason)
-	posted, err := a.Store.PostEntry(ctx, rev)
+	err := a.reverseEntry(ctx, StepID(in.CycleID, "journal/supersede"), StepID(in.CycleID, "journal/supersede-undone"),
+		in.CycleID, "reinstated: "+in.Reason)
 	if err != nil {
 		return PostResult{}, err
 	}
 	balanced, err := a.cycleBalanced(ctx, ref)
-	return PostResult{EntryID: rev.ID, Lines: len(rev.Lines), Posted: posted, Balanced: balanced}, err
+	return PostResult{EntryID: id, Posted: true, Balanced: balanced}, err
+}
+
+// reverseEntry posts, under this cycle, the reversal of an entry if the
+// entry exists; an entry never posted (an empty split) needs none.
+func (a *Activities) reverseEntry(ctx context.Context, original, reversalID, cycleID uuid.UUID, description string) error {
+	entry, err := a.Store.Entry(ctx, original)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rev := entry.Reversal(reversalID, description)
+	rev.CycleID = cycleID
+	_, err = a.Store.PostEntry(ctx, rev)
+	return err
 }
 
 func (a *Activities) cycleBalanced(ctx context.Context, in CycleRef) (bool, error) {

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/settleflow/settleflow/internal/statement"
 	"github.com/settleflow/settleflow/internal/store"
@@ -34,13 +35,29 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 		}
 		res.Statements = append(res.Statements, StatementRef{Partner: stored.Partner, ID: stored.ID, SHA256: stored.SHA256})
 	}
+	if c.Supersedes != nil {
+		note := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
+		if _, err := a.Store.SetStatementStatus(ctx, *c.Supersedes, "superseded", note); err != nil {
+			return PublishResult{}, err
+		}
+	}
 	return res, nil
 }
 
 // Void is the compensation of publish: the cycle's statements stay stored
-// but are marked void with the reason.
+// but are marked void with the reason, and for a revision the statements it
+// superseded are published again.
 func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error) {
-	return a.Store.SetStatementStatus(ctx, in.CycleID, "void", in.Reason)
+	n, err := a.Store.SetStatementStatus(ctx, in.CycleID, "void", in.Reason)
+	if err != nil {
+		return 0, err
+	}
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil || c.Supersedes == nil {
+		return n, err
+	}
+	_, err = a.Store.RestoreStatements(ctx, *c.Supersedes, "revision "+c.ID.String()+" was undone: "+in.Reason)
+	return n, err
 }
 
 func statementsByPartner(c store.Cycle, lines []store.SettlementLine) []statement.Statement {

@@ -22,6 +22,7 @@ type OpenInput struct {
 	PeriodStart time.Time
 	PeriodEnd   time.Time
 	Revision    int
+	Revise      bool
 	StartedBy   string
 }
 
@@ -43,6 +44,31 @@ type FrozenAgreement struct {
 type OpenResult struct {
 	Sources    []SourceRef
 	Agreements []FrozenAgreement
+	// Revision is the cycle's revision: 1, or for a revise the next after
+	// the completed cycle it supersedes.
+	Revision       int
+	Supersedes     *uuid.UUID
+	AutoAbortAfter time.Duration
+}
+
+// ApprovalCheck says whether the approval gate opens, and why.
+type ApprovalCheck struct {
+	Needed  bool
+	Reasons []string
+}
+
+// AlertInput describes a blocked cycle for the operator alert.
+type AlertInput struct {
+	CycleID     uuid.UUID
+	WorkflowID  string
+	Scope       string
+	PeriodKey   string
+	Revision    int
+	Step        string
+	Error       string
+	Episode     int
+	BlockedAt   time.Time
+	AutoAbortAt time.Time
 }
 
 // PullInput names one source of one cycle.

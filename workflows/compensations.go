@@ -11,16 +11,16 @@ import (
 func (c *cycle) abort(workflow.Context, string) error { return nil }
 
 func (c *cycle) discardStaging(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx), acts.DiscardStaging,
+	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.DiscardStaging,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
 
 func (c *cycle) reverse(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx), acts.Reverse,
+	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.Reverse,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
 
 func (c *cycle) void(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx), acts.Void,
+	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.Void,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }

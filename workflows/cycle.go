@@ -11,23 +11,16 @@ import (
 var acts *activities.Activities
 
 // SettlementCycle settles one scope for one period as a saga: open, pull
-// every source, validate, split, post to the ledger, publish statements and
-// close. A failed step undoes the steps before it, newest first.
+// every source, validate, split, wait for approval when the scope's rules
+// ask for it, post to the ledger, publish statements and close. A step that
+// fails after its retries blocks until an operator retries, skips or aborts
+// it; an abort undoes the steps before it, newest first.
 func SettlementCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 	c, err := newCycle(ctx, in)
 	if err != nil {
 		return CycleResult{}, err
 	}
-	steps := []step{
-		{name: StepOpen, run: c.open, undo: c.abort},
-		{name: StepPull, run: c.pull, undo: c.discardStaging},
-		{name: StepValidate, run: c.validate},
-		{name: StepSplit, run: c.split},
-		{name: StepPost, run: c.post, undo: c.reverse},
-		{name: StepPublish, run: c.publish, undo: c.void},
-		{name: StepClose, run: c.close},
-	}
-	for _, s := range steps {
+	for _, s := range c.steps() {
 		if err := c.run(ctx, s); err != nil {
 			c.compensate(ctx, s.name, err)
 			return c.result, err
@@ -36,29 +29,54 @@ func SettlementCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 	return c.result, c.finish(ctx, "cycle.completed", StatusCompleted)
 }
 
+// steps lists the saga's steps in order, each with the undo it registers.
+func (c *cycle) steps() []step {
+	steps := []step{
+		{name: StepOpen, run: c.open, undo: c.abort},
+		{name: StepPull, run: c.pull, undo: c.discardStaging, canSkip: c.failedSourcesOptional, skip: c.skipFailedSources},
+		{name: StepValidate, run: c.validate},
+		{name: StepSplit, run: c.split},
+	}
+	if c.features.operatorActions {
+		steps = append(steps, step{name: StepApprove, run: c.approve})
+	}
+	return append(steps,
+		step{name: StepPost, run: c.post, undo: c.reverse},
+		step{name: StepPublish, run: c.publish, undo: c.void},
+		step{name: StepClose, run: c.close},
+	)
+}
+
 func (c *cycle) open(ctx workflow.Context) error {
 	var res activities.OpenResult
 	err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Open, activities.OpenInput{
 		CycleID: c.id, WorkflowID: c.status.WorkflowID, RunID: workflow.GetInfo(ctx).WorkflowExecution.RunID,
 		Scope: c.in.Scope, PeriodKey: c.in.PeriodKey, PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd,
-		Revision: c.in.Revision, StartedBy: c.in.StartedBy,
+		Revision: c.in.Revision, Revise: c.in.Revise, StartedBy: c.in.StartedBy,
 	}).Get(ctx, &res)
 	if err != nil {
 		return err
 	}
 	c.sources = res.Sources
+	c.autoAbortAfter = res.AutoAbortAfter
 	c.opened = true
+	if c.in.Revise {
+		c.setRevision(ctx, res.Revision)
+	}
 	return c.record(ctx, event{kind: "cycle.opened", payload: map[string]any{
 		"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
 		"started_by": c.in.StartedBy, "agreements": res.Agreements,
 	}})
 }
 
-// pull runs one child workflow per source, all at once, and fails if any
-// source fails once every child has finished.
+// pull runs one child workflow per source not pulled yet, all at once, and
+// fails if any source fails once every child has finished; a retry pulls
+// only the sources that failed.
 func (c *cycle) pull(ctx workflow.Context) error {
-	futures := make([]workflow.ChildWorkflowFuture, len(c.sources))
-	for i, src := range c.sources {
+	pending := c.unpulledSources()
+	c.failedSources = nil
+	futures := make([]workflow.ChildWorkflowFuture, len(pending))
+	for i, src := range pending {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID: c.status.WorkflowID + "/pull/" + src.Name,
 		})
@@ -69,14 +87,16 @@ func (c *cycle) pull(ctx workflow.Context) error {
 		})
 	}
 	var firstErr error
-	for _, f := range futures {
+	for i, f := range futures {
 		var res activities.PullResult
 		if err := f.Get(ctx, &res); err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
+			c.failedSources = append(c.failedSources, pending[i])
 			continue
 		}
+		c.markPulled(pending[i].Name)
 		c.result.Pulls = append(c.result.Pulls, res)
 		c.count(StepPull, "received", int64(res.Progress.Received))
 		c.count(StepPull, "staged", int64(res.Progress.Inserted))

@@ -24,14 +24,22 @@ func testInput() CycleInput {
 // fakeSteps answers every activity with a plausible summary and records the
 // order of compensation calls; fail names the one step that errors.
 type fakeSteps struct {
-	fail   string
-	mu     sync.Mutex
-	undone []string
-	events []string
+	fail      string
+	failTimes int // 0: the failing step fails every time
+	failures  int
+	approval  []string // reasons the approval gate opens for
+	optional  bool     // the source is optional
+	mu        sync.Mutex
+	undone    []string
+	events    []string
+	alerts    int
 }
 
 func (f *fakeSteps) errFor(step string) error {
-	if f.fail == step {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail == step && (f.failTimes == 0 || f.failures < f.failTimes) {
+		f.failures++
 		return temporal.NewNonRetryableApplicationError("injected failure in "+step, activities.ErrBadData, nil)
 	}
 	return nil
@@ -48,8 +56,8 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 	env := suite.NewTestWorkflowEnvironment()
 	Register(env, &activities.Activities{})
 	env.OnActivity(acts.Open, mock.Anything, mock.Anything).Return(func(context.Context, activities.OpenInput) (activities.OpenResult, error) {
-		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games"}},
-			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}}, f.errFor(StepOpen)
+		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games", Optional: f.optional}},
+			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}, Revision: 1, AutoAbortAfter: time.Hour}, f.errFor(StepOpen)
 	})
 	env.OnActivity(acts.Pull, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.PullInput) (activities.PullResult, error) {
 		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(StepPull)
@@ -81,6 +89,15 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 		f.undo(StepPublish)
 		return 1, nil
 	})
+	env.OnActivity(acts.CheckApproval, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ApprovalCheck, error) {
+		return activities.ApprovalCheck{Needed: len(f.approval) > 0, Reasons: f.approval}, nil
+	})
+	env.OnActivity(acts.Alert, mock.Anything, mock.Anything).Return(func(context.Context, activities.AlertInput) error {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.alerts++
+		return nil
+	})
 	env.OnActivity("RecordEvent", mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EventInput) error {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -111,7 +128,7 @@ func TestCycleHappyPath(t *testing.T) {
 		t.Errorf("compensations ran on success: %v", f.undone)
 	}
 	want := []string{"cycle.opened:", "step.started:pull", "step.completed:pull", "step.started:validate", "step.completed:validate",
-		"step.started:split", "step.completed:split", "step.started:post", "step.completed:post",
+		"step.started:split", "step.completed:split", "step.started:approve", "step.completed:approve", "step.started:post", "step.completed:post",
 		"step.started:publish", "step.completed:publish", "step.started:close", "step.completed:close", "cycle.completed:"}
 	if !reflect.DeepEqual(f.events, want) {
 		t.Errorf("events = %v\nwant %v", f.events, want)
@@ -122,13 +139,14 @@ func TestCycleHappyPath(t *testing.T) {
 			t.Errorf("step %s is %s, want completed", s.Name, s.Status)
 		}
 	}
-	if status.Steps[1].Counts["staged"] != 9 {
+	if status.Steps[1].Counts["staged"] != 9 || status.Steps[4].Name != StepApprove {
 		t.Errorf("pull counts = %v", status.Steps[1].Counts)
 	}
 }
 
-// A failure at each step undoes exactly the steps registered before it,
-// newest first. open's undo is the compensated status itself.
+// A failure at each step blocks the cycle; an operator's abort then undoes
+// exactly the steps registered before it, newest first. open's undo is the
+// compensated status itself.
 func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 	cases := []struct {
 		fail        string
@@ -147,11 +165,19 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 		t.Run(tc.fail, func(t *testing.T) {
 			f := &fakeSteps{fail: tc.fail}
 			env := newEnv(t, f)
+			var blocked CycleStatus
+			env.RegisterDelayedCallback(func() {
+				blocked = queryStatus(t, env)
+				sendAction(t, env, ActionAbort, "ops", "giving up", nil)
+			}, time.Minute)
 			env.ExecuteWorkflow(SettlementCycle, testInput())
 			err := env.GetWorkflowError()
 			var appErr *temporal.ApplicationError
-			if !errors.As(err, &appErr) || appErr.Type() != activities.ErrBadData {
-				t.Fatalf("workflow error = %v, want the injected failure", err)
+			if !errors.As(err, &appErr) || appErr.Type() != errDecision {
+				t.Fatalf("workflow error = %v, want the operator's abort", err)
+			}
+			if blocked.Status != StatusBlocked || blocked.Blocked == nil || blocked.Blocked.Step != tc.fail {
+				t.Errorf("before the abort the cycle was %s %+v, want blocked on %s", blocked.Status, blocked.Blocked, tc.fail)
 			}
 			if !reflect.DeepEqual(f.undone, tc.activities) {
 				t.Errorf("undo activities = %v, want %v", f.undone, tc.activities)
@@ -177,6 +203,25 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sendAction sends an operator Update and fails the test if its outcome is
+// not the expected one (nil: accepted).
+func sendAction(t *testing.T, env *testsuite.TestWorkflowEnvironment, action, actor, reason string, wantReject error) {
+	t.Helper()
+	env.UpdateWorkflow(action, action+"-"+actor+"-"+reason, &testsuite.TestUpdateCallback{
+		OnAccept: func() {
+			if wantReject != nil {
+				t.Errorf("%s by %s accepted, want rejected with %v", action, actor, wantReject)
+			}
+		},
+		OnReject: func(err error) {
+			if wantReject == nil {
+				t.Errorf("%s by %s rejected: %v", action, actor, err)
+			}
+		},
+		OnComplete: func(any, error) {},
+	}, ActionRequest{Actor: actor, Reason: reason})
 }
 
 func queryStatus(t *testing.T, env *testsuite.TestWorkflowEnvironment) CycleStatus {

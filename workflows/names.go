@@ -11,6 +11,7 @@ const (
 	StepPull     = "pull"
 	StepValidate = "validate"
 	StepSplit    = "split"
+	StepApprove  = "approve"
 	StepPost     = "post"
 	StepPublish  = "publish"
 	StepClose    = "close"
@@ -19,17 +20,34 @@ const (
 // Cycle statuses, as shown in queries, search attributes and the cycles
 // projection.
 const (
-	StatusRunning      = "running"
-	StatusCompleted    = "completed"
-	StatusCompensating = "compensating"
-	StatusCompensated  = "compensated"
+	StatusRunning          = "running"
+	StatusBlocked          = "blocked"
+	StatusAwaitingApproval = "awaiting_approval"
+	StatusCompleted        = "completed"
+	StatusCompensating     = "compensating"
+	StatusCompensated      = "compensated"
 )
+
+// Operator actions, each a workflow Update.
+const (
+	ActionRetry   = "retry"
+	ActionSkip    = "skip"
+	ActionAbort   = "abort"
+	ActionApprove = "approve"
+	ActionReject  = "reject"
+)
+
+// Actions lists every operator action.
+var Actions = []string{ActionRetry, ActionSkip, ActionAbort, ActionApprove, ActionReject}
 
 // Step statuses.
 const (
 	StepPending     = "pending"
 	StepRunning     = "running"
+	StepBlocked     = "blocked"
+	StepWaiting     = "waiting"
 	StepDone        = "completed"
+	StepSkipped     = "skipped"
 	StepFailed      = "failed"
 	StepCompensated = "compensated"
 )

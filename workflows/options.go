@@ -62,17 +62,48 @@ func (t Tuning) pullOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, opts)
 }
 
-// compensationOptions retry until the undo succeeds: a half-undone cycle is
-// worse than a slow one.
-func (t Tuning) compensationOptions(ctx workflow.Context) workflow.Context {
+// compensationOptions retry an undo with backoff. Limited, an undo that
+// keeps failing returns so the cycle can block for an operator; unlimited
+// (runs before operator actions existed) it retries until it succeeds.
+func (t Tuning) compensationOptions(ctx workflow.Context, limited bool) workflow.Context {
+	var attempts int32
+	if limited {
+		attempts = t.attempts() * 2
+	}
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: t.deadline(),
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    t.interval(),
 			BackoffCoefficient: 2,
 			MaximumInterval:    time.Minute,
+			MaximumAttempts:    attempts,
 		},
 	})
+}
+
+// alertOptions keep trying a webhook for a while; an alert that cannot be
+// delivered must not hold up the cycle.
+func (t Tuning) alertOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        t.interval(),
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        10,
+			NonRetryableErrorTypes: []string{activities.ErrBadData},
+		},
+	})
+}
+
+func (t Tuning) autoAbortAfter(scopeDefault time.Duration) time.Duration {
+	if t.AutoAbortAfter > 0 {
+		return t.AutoAbortAfter
+	}
+	if scopeDefault > 0 {
+		return scopeDefault
+	}
+	return 24 * time.Hour
 }
 
 // eventOptions are for the local activity that appends to the event log.

@@ -10,5 +10,6 @@ import (
 func Register(w worker.Registry, a *activities.Activities) {
 	w.RegisterWorkflow(SettlementCycle)
 	w.RegisterWorkflow(PullSource)
+	w.RegisterWorkflow(ScheduledCycle)
 	w.RegisterActivity(a)
 }

@@ -1,8 +1,8 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/workflow"
@@ -10,14 +10,15 @@ import (
 	"github.com/settleflow/settleflow/activities"
 )
 
-var stepNames = []string{StepOpen, StepPull, StepValidate, StepSplit, StepPost, StepPublish, StepClose}
-
 // step is one saga step: run does the work; undo, if any, is registered
-// once run succeeds and is called with the reason when a later step fails.
+// once run succeeds and is called with the reason when the cycle aborts.
+// canSkip and skip, when set, let an operator skip the step after it fails.
 type step struct {
-	name string
-	run  func(workflow.Context) error
-	undo func(workflow.Context, string) error
+	name    string
+	run     func(workflow.Context) error
+	undo    func(workflow.Context, string) error
+	canSkip func() bool
+	skip    func(workflow.Context) error
 }
 
 type compensation struct {
@@ -28,14 +29,20 @@ type compensation struct {
 // cycle is the workflow's state: what the query shows, what the saga must
 // undo, and the event log's next sequence number.
 type cycle struct {
-	in      CycleInput
-	id      uuid.UUID
-	seq     int
-	opened  bool // events can be recorded once the cycle row exists
-	sources []activities.SourceRef
-	saga    []compensation
-	status  CycleStatus
-	result  CycleResult
+	in             CycleInput
+	id             uuid.UUID
+	features       features
+	seq            int
+	opened         bool // events can be recorded once the cycle row exists
+	sources        []activities.SourceRef
+	pulled         map[string]bool
+	failedSources  []activities.SourceRef
+	autoAbortAfter time.Duration
+	saga           []compensation
+	pending        *decision // an operator's decision not yet acted on
+	deciding       bool      // an Update handler is recording its action
+	status         CycleStatus
+	result         CycleResult
 }
 
 func newCycle(ctx workflow.Context, in CycleInput) (*cycle, error) {
@@ -46,16 +53,21 @@ func newCycle(ctx workflow.Context, in CycleInput) (*cycle, error) {
 		in.Revision = 1
 	}
 	exec := workflow.GetInfo(ctx).WorkflowExecution
-	c := &cycle{in: in, id: activities.CycleID(exec.ID, exec.RunID)}
+	c := &cycle{in: in, id: activities.CycleID(exec.ID, exec.RunID), features: readFeatures(ctx)}
 	c.status = CycleStatus{CycleID: c.id.String(), WorkflowID: exec.ID, Scope: in.Scope, PeriodKey: in.PeriodKey,
-		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision, Status: StatusRunning}
-	for _, name := range stepNames {
-		c.status.Steps = append(c.status.Steps, StepState{Name: name, Status: StepPending, Counts: map[string]int64{}})
+		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision, Status: StatusRunning, StartedBy: in.StartedBy}
+	for _, s := range c.steps() {
+		c.status.Steps = append(c.status.Steps, StepState{Name: s.name, Status: StepPending, Counts: map[string]int64{}})
 	}
 	c.result = CycleResult{CycleID: c.status.CycleID, WorkflowID: exec.ID, Scope: in.Scope, PeriodKey: in.PeriodKey,
 		Revision: in.Revision, Status: StatusRunning}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (CycleStatus, error) { return c.status, nil }); err != nil {
 		return nil, err
+	}
+	if c.features.operatorActions {
+		if err := c.registerActions(ctx); err != nil {
+			return nil, err
+		}
 	}
 	err := workflow.UpsertTypedSearchAttributes(ctx, ScopeAttr.ValueSet(in.Scope), PeriodAttr.ValueSet(in.PeriodKey),
 		RevisionAttr.ValueSet(int64(in.Revision)), StatusAttr.ValueSet(StatusRunning))
@@ -64,21 +76,71 @@ func newCycle(ctx workflow.Context, in CycleInput) (*cycle, error) {
 
 func (c *cycle) ref() activities.CycleRef { return activities.CycleRef{CycleID: c.id} }
 
+// stepState returns the query state of a step, or nil for names that are
+// not steps (such as "undo post").
 func (c *cycle) stepState(name string) *StepState {
 	for i := range c.status.Steps {
 		if c.status.Steps[i].Name == name {
 			return &c.status.Steps[i]
 		}
 	}
-	panic("unknown step " + name)
+	return nil
 }
 
-func (c *cycle) count(stepName, key string, n int64) { c.stepState(stepName).Counts[key] += n }
+func (c *cycle) count(stepName, key string, n int64) {
+	if st := c.stepState(stepName); st != nil {
+		st.Counts[key] += n
+	}
+}
 
-// run executes one step, keeping the query state and the event log current,
-// and registers the step's undo once it has succeeded.
+func (c *cycle) setRevision(ctx workflow.Context, revision int) {
+	c.in.Revision, c.status.Revision, c.result.Revision = revision, revision, revision
+	if err := workflow.UpsertTypedSearchAttributes(ctx, RevisionAttr.ValueSet(int64(revision))); err != nil {
+		workflow.GetLogger(ctx).Error("upsert revision search attribute failed", "error", err)
+	}
+}
+
+// run executes one step, keeping the query state and the event log current.
+// When the step fails after its retries it blocks for an operator, who may
+// retry it, skip it (if it allows that) or abort the cycle. Once the step
+// has succeeded its undo is registered.
 func (c *cycle) run(ctx workflow.Context, s step) error {
 	st := c.stepState(s.name)
+	for {
+		err := c.attempt(ctx, s, st)
+		if err == nil {
+			break
+		}
+		if !c.features.operatorActions || isDecision(err) {
+			return err
+		}
+		d, err := c.block(ctx, s.name, err, s.canSkip != nil && s.canSkip(), true)
+		if err != nil {
+			return err
+		}
+		if d.action == ActionSkip {
+			if s.skip != nil {
+				if err := s.skip(ctx); err != nil {
+					return err
+				}
+			}
+			st.Status = StepSkipped
+			break
+		}
+	}
+	if st.Status != StepSkipped {
+		st.Status = StepDone
+	}
+	if s.undo != nil {
+		c.saga = append(c.saga, compensation{step: s.name, undo: s.undo})
+	}
+	if s.name == StepOpen {
+		return nil // open records cycle.opened itself
+	}
+	return c.record(ctx, event{kind: "step." + st.Status, step: s.name, payload: map[string]any{"counts": st.Counts}})
+}
+
+func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
 	st.Status, st.StartedAt, st.Error = StepRunning, workflow.Now(ctx), ""
 	st.Attempts++
 	if c.opened {
@@ -92,97 +154,66 @@ func (c *cycle) run(ctx workflow.Context, s step) error {
 	if err != nil {
 		st.Status, st.Error = StepFailed, err.Error()
 		c.recordQuietly(ctx, event{kind: "step.failed", step: s.name, payload: map[string]any{"error": err.Error()}})
-		return err
 	}
-	st.Status = StepDone
-	if s.undo != nil {
-		c.saga = append(c.saga, compensation{step: s.name, undo: s.undo})
-	}
-	if s.name == StepOpen {
-		return nil // open records cycle.opened itself
-	}
-	return c.record(ctx, event{kind: "step.completed", step: s.name, payload: map[string]any{"counts": st.Counts}})
+	return err
 }
 
 // compensate runs the registered undos newest first, in a context that a
-// cancelled workflow does not cancel, then marks the cycle compensated.
+// cancelled workflow does not cancel, then marks the cycle compensated. An
+// undo that keeps failing blocks for an operator, who may retry it or,
+// having repaired things by hand, skip it.
 func (c *cycle) compensate(ctx workflow.Context, failed string, cause error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	reason := fmt.Sprintf("step %s failed: %v", failed, cause)
 	c.status.Status, c.status.Error = StatusCompensating, reason
-	c.upsertStatus(dctx, StatusCompensating)
+	c.upsertStatus(dctx, StatusCompensating, "")
 	c.recordQuietly(dctx, event{kind: "compensation.started", status: StatusCompensating, payload: map[string]any{"reason": reason}})
 	for i := len(c.saga) - 1; i >= 0; i-- {
 		comp := c.saga[i]
-		if err := comp.undo(dctx, reason); err != nil {
-			workflow.GetLogger(ctx).Error("compensation failed", "step", comp.step, "error", err)
-			c.recordQuietly(dctx, event{kind: "compensation.failed", step: comp.step, payload: map[string]any{"error": err.Error()}})
-			continue
+		if c.undo(dctx, comp, reason) {
+			c.status.Compensated = append(c.status.Compensated, comp.step)
+			c.stepState(comp.step).Status = StepCompensated
+			c.recordQuietly(dctx, event{kind: "step.compensated", step: comp.step})
 		}
-		c.status.Compensated = append(c.status.Compensated, comp.step)
-		c.stepState(comp.step).Status = StepCompensated
-		c.recordQuietly(dctx, event{kind: "step.compensated", step: comp.step})
 	}
 	if err := c.finish(dctx, "cycle.compensated", StatusCompensated); err != nil {
 		workflow.GetLogger(ctx).Error("recording compensated cycle failed", "error", err)
 	}
 }
 
+// undo runs one compensation until it succeeds or an operator skips it, and
+// reports whether it ran.
+func (c *cycle) undo(ctx workflow.Context, comp compensation, reason string) bool {
+	for {
+		err := comp.undo(ctx, reason)
+		if err == nil {
+			return true
+		}
+		workflow.GetLogger(ctx).Error("compensation failed", "step", comp.step, "error", err)
+		c.recordQuietly(ctx, event{kind: "compensation.failed", step: comp.step, payload: map[string]any{"error": err.Error()}})
+		if !c.features.operatorActions {
+			return false
+		}
+		d, err := c.block(ctx, "undo "+comp.step, err, true, false)
+		if err != nil || d.action == ActionSkip {
+			return false
+		}
+	}
+}
+
 func (c *cycle) finish(ctx workflow.Context, kind, status string) error {
 	c.status.Status, c.result.Status = status, status
-	c.upsertStatus(ctx, status)
+	c.upsertStatus(ctx, status, "")
 	none := ""
 	return c.record(ctx, event{kind: kind, status: status, currentStep: &none})
 }
 
-func (c *cycle) upsertStatus(ctx workflow.Context, status string) {
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StatusAttr.ValueSet(status)); err != nil {
+func (c *cycle) upsertStatus(ctx workflow.Context, status, blockedStep string) {
+	updates := []temporalUpdate{StatusAttr.ValueSet(status)}
+	if c.features.operatorActions {
+		updates = append(updates, BlockedStepAttr.ValueSet(blockedStep))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		workflow.GetLogger(ctx).Error("upsert status search attribute failed", "status", status, "error", err)
 	}
-}
-
-// event is one entry for the cycle's event log.
-type event struct {
-	kind        string
-	step        string
-	actor       string
-	status      string
-	currentStep *string
-	payload     map[string]any
-}
-
-// record appends an event through a local activity; a cycle that was never
-// opened has no log to write to.
-func (c *cycle) record(ctx workflow.Context, e event) error {
-	if !c.opened {
-		return nil
-	}
-	payload, err := jsonOf(e.payload)
-	if err != nil {
-		return err
-	}
-	c.seq++
-	return workflow.ExecuteLocalActivity(eventOptions(ctx), "RecordEvent", activities.EventInput{
-		CycleID: c.id, Seq: c.seq, Kind: e.kind, Step: e.step, Actor: e.actor, Payload: payload,
-		Status: e.status, CurrentStep: e.currentStep,
-	}).Get(ctx, nil)
-}
-
-// recordQuietly records an event on a path that is already failing: the
-// failure it would report is logged, not allowed to mask the first one.
-func (c *cycle) recordQuietly(ctx workflow.Context, e event) {
-	if err := c.record(ctx, e); err != nil {
-		workflow.GetLogger(ctx).Error("recording event failed", "kind", e.kind, "step", e.step, "error", err)
-	}
-}
-
-func jsonOf(v any) (json.RawMessage, error) {
-	if m, ok := v.(map[string]any); ok && len(m) == 0 {
-		return json.RawMessage("{}"), nil
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode event payload: %w", err)
-	}
-	return data, nil
 }

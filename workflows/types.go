@@ -13,8 +13,11 @@ type CycleInput struct {
 	PeriodStart time.Time
 	PeriodEnd   time.Time
 	Revision    int
-	StartedBy   string
-	Tuning      Tuning
+	// Revise settles a completed period again as a new revision that
+	// reverses and supersedes the previous one.
+	Revise    bool
+	StartedBy string
+	Tuning    Tuning
 }
 
 // Tuning overrides retry and timeout defaults; the zero value is production.
@@ -24,6 +27,8 @@ type Tuning struct {
 	RetryInterval    time.Duration
 	PullHeartbeat    time.Duration
 	ActivityDeadline time.Duration
+	// AutoAbortAfter overrides the scope's blocked-cycle timeout.
+	AutoAbortAfter time.Duration
 }
 
 // CycleResult is the summary a completed cycle returns: counts and sums only.
@@ -65,4 +70,54 @@ type CycleStatus struct {
 	Steps       []StepState
 	Compensated []string
 	Error       string
+	StartedBy   string
+	// Blocked is set while the cycle waits for an operator after a failure.
+	Blocked *Blocked
+	// Approval is set once the approval gate has opened.
+	Approval *Approval
+	// Actions are the operator actions applied, oldest first.
+	Actions []ActionRecord
+	// Episode counts the waits for an operator so far; a command's update
+	// ID includes it, so repeating a command applies it once.
+	Episode int
+}
+
+// Blocked describes what a blocked cycle waits on.
+type Blocked struct {
+	Step        string
+	Error       string
+	Since       time.Time
+	AutoAbortAt time.Time // zero when it never aborts on its own
+	CanSkip     bool
+	CanAbort    bool
+}
+
+// Approval describes the approval gate.
+type Approval struct {
+	Reasons  []string
+	Decision string // approve, reject or abort once decided
+	Actor    string
+}
+
+// ActionRecord is one operator action applied to the cycle.
+type ActionRecord struct {
+	Action   string
+	Actor    string
+	Reason   string
+	Step     string
+	Episode  int
+	Recorded time.Time
+}
+
+// ActionRequest is the argument of every operator Update.
+type ActionRequest struct {
+	Actor  string
+	Reason string
+}
+
+// ActionResult is what an accepted operator Update returns.
+type ActionResult struct {
+	Action  string
+	Episode int
+	Status  string
 }

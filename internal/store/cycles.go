@@ -26,6 +26,7 @@ type Cycle struct {
 	Agreements  json.RawMessage
 	Config      json.RawMessage
 	Summary     json.RawMessage
+	Supersedes  *uuid.UUID
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -34,7 +35,7 @@ type Cycle struct {
 var ErrNotFound = errors.New("not found")
 
 const cycleColumns = `id, workflow_id, scope, period_key, period_start, period_end, revision, status,
-	current_step, started_by, agreements, config, summary, created_at, updated_at`
+	current_step, started_by, agreements, config, summary, supersedes, created_at, updated_at`
 
 // CreateCycle inserts the cycle unless a row with its ID exists, and returns
 // the stored row either way, so a retried open is a no-op. An unfinished
@@ -49,11 +50,11 @@ func (s *Store) CreateCycle(ctx context.Context, c Cycle) (Cycle, error) {
 	}
 	_, err = s.Pool.Exec(ctx, `
 		INSERT INTO cycles (id, workflow_id, scope, period_key, period_start, period_end, revision,
-		                    status, started_by, agreements, config)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		                    status, started_by, agreements, config, supersedes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO NOTHING`,
 		c.ID, c.WorkflowID, c.Scope, c.PeriodKey, c.PeriodStart, c.PeriodEnd, c.Revision,
-		c.Status, c.StartedBy, jsonOrEmpty(c.Agreements), jsonOrEmpty(c.Config))
+		c.Status, c.StartedBy, jsonOrEmpty(c.Agreements), jsonOrEmpty(c.Config), c.Supersedes)
 	if err != nil {
 		return Cycle{}, fmt.Errorf("insert cycle %s (%s %s rev %d): %w", c.ID, c.Scope, c.PeriodKey, c.Revision, err)
 	}
@@ -92,10 +93,36 @@ func (s *Store) SetSummary(ctx context.Context, id uuid.UUID, summary any) error
 	return nil
 }
 
+// MarkSuperseded moves a completed cycle's projection to superseded once a
+// later revision of its period completes.
+func (s *Store) MarkSuperseded(ctx context.Context, id uuid.UUID) error {
+	if _, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = 'superseded', updated_at = now()
+		WHERE id = $1 AND status = 'completed'`, id); err != nil {
+		return fmt.Errorf("mark cycle %s superseded: %w", id, err)
+	}
+	return nil
+}
+
+// PreviousCompleted returns the scope's latest completed cycle of an
+// earlier period, if any, for comparisons such as new agreement versions.
+func (s *Store) PreviousCompleted(ctx context.Context, scope string, before time.Time) (Cycle, bool, error) {
+	row := s.Pool.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles
+		WHERE scope = $1 AND period_start < $2 AND status IN ('completed', 'superseded')
+		ORDER BY period_start DESC, revision DESC LIMIT 1`, scope, before)
+	c, err := scanCycle(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Cycle{}, false, nil
+	}
+	if err != nil {
+		return Cycle{}, false, fmt.Errorf("previous cycle of %s: %w", scope, err)
+	}
+	return c, true, nil
+}
+
 func scanCycle(row pgx.Row) (Cycle, error) {
 	var c Cycle
 	err := row.Scan(&c.ID, &c.WorkflowID, &c.Scope, &c.PeriodKey, &c.PeriodStart, &c.PeriodEnd, &c.Revision,
-		&c.Status, &c.CurrentStep, &c.StartedBy, &c.Agreements, &c.Config, &c.Summary, &c.CreatedAt, &c.UpdatedAt)
+		&c.Status, &c.CurrentStep, &c.StartedBy, &c.Agreements, &c.Config, &c.Summary, &c.Supersedes, &c.CreatedAt, &c.UpdatedAt)
 	if err != nil {
 		return Cycle{}, err
 	}

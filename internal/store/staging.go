@@ -25,7 +25,10 @@ var stagingColumns = []string{"cycle_id", "source", "transaction_id", "round_id"
 
 // StagePage writes one fetched page in one transaction: the records are
 // COPYed into a temporary table and merged by (cycle, source, transaction
-// id), so a page fetched twice stages its records once.
+// id), so a page fetched twice stages its records once. Of two versions of
+// one id the staged one wins (within one page, the lowest content hash, so a
+// re-fetch chooses the same); every other version is quarantined as a
+// conflicting duplicate.
 func (s *Store) StagePage(ctx context.Context, cycleID uuid.UUID, source string, page provider.Page) (PageResult, error) {
 	res := PageResult{Received: len(page.Records), Rejects: len(page.Rejects)}
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -41,6 +44,16 @@ func (s *Store) StagePage(ctx context.Context, cycleID uuid.UUID, source string,
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"staging_in"}, stagingColumns, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy page: %w", err)
 		}
+		inserted, err := tx.Exec(ctx, `
+			INSERT INTO staged_transactions (`+columnList(stagingColumns)+`)
+			SELECT DISTINCT ON (transaction_id) `+columnList(stagingColumns)+`
+			FROM staging_in ORDER BY transaction_id, content_hash
+			ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("merge page: %w", err)
+		}
+		// After the merge, so a record that conflicts with another of the same
+		// page (not only with an earlier page) is quarantined too.
 		conflicts, err := tx.Exec(ctx, `
 			INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
 			SELECT DISTINCT i.cycle_id, i.source, i.transaction_id || '@' || i.content_hash, 'duplicate',
@@ -52,14 +65,6 @@ func (s *Store) StagePage(ctx context.Context, cycleID uuid.UUID, source string,
 			ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return fmt.Errorf("quarantine conflicting duplicates: %w", err)
-		}
-		inserted, err := tx.Exec(ctx, `
-			INSERT INTO staged_transactions (`+columnList(stagingColumns)+`)
-			SELECT DISTINCT ON (transaction_id) `+columnList(stagingColumns)+`
-			FROM staging_in ORDER BY transaction_id, content_hash
-			ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return fmt.Errorf("merge page: %w", err)
 		}
 		res.Inserted = int(inserted.RowsAffected())
 		res.Conflicts = int(conflicts.RowsAffected())

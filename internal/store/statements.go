@@ -55,6 +55,17 @@ func (s *Store) SetStatementStatus(ctx context.Context, cycleID uuid.UUID, statu
 	return tag.RowsAffected(), nil
 }
 
+// RestoreStatements puts a cycle's superseded statements back to published,
+// when the revision that superseded them is itself undone.
+func (s *Store) RestoreStatements(ctx context.Context, cycleID uuid.UUID, note string) (int64, error) {
+	tag, err := s.Pool.Exec(ctx, `UPDATE statements SET status = 'published', status_note = $2, status_at = now()
+		WHERE cycle_id = $1 AND status = 'superseded'`, cycleID, note)
+	if err != nil {
+		return 0, fmt.Errorf("restore statements of cycle %s: %w", cycleID, err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // Statements lists a cycle's statements by partner.
 func (s *Store) Statements(ctx context.Context, cycleID uuid.UUID) ([]Statement, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT id, cycle_id, partner, status, content_json, content_csv, sha256, created_at, status_note

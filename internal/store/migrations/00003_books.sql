@@ -19,7 +19,7 @@ CREATE TABLE journal_entries (
     id          uuid        PRIMARY KEY,
     cycle_id    uuid        NOT NULL REFERENCES cycles (id),
     kind        text        NOT NULL CHECK (kind IN ('settlement', 'reversal')),
-    reverses    uuid        UNIQUE REFERENCES journal_entries (id),
+    reverses    uuid        REFERENCES journal_entries (id),
     description text        NOT NULL,
     posted_at   timestamptz NOT NULL DEFAULT now(),
     CHECK ((kind = 'reversal') = (reverses IS NOT NULL))

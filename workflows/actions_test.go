@@ -1,0 +1,114 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+func TestBlockedStepRetriedByOperatorCompletes(t *testing.T) {
+	f := &fakeSteps{fail: StepSplit, failTimes: 1}
+	env := newEnv(t, f)
+	var blocked CycleStatus
+	env.RegisterDelayedCallback(func() {
+		blocked = queryStatus(t, env)
+		sendAction(t, env, ActionSkip, "ops", "try skipping", errors.New("not optional"))
+		sendAction(t, env, ActionApprove, "ops", "nothing to approve", errors.New("not awaiting approval"))
+		sendAction(t, env, ActionRetry, "ops", "", errors.New("reason required"))
+		sendAction(t, env, ActionRetry, "ops", "split fixed", nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("workflow failed: %v", err)
+	}
+	if blocked.Status != StatusBlocked || blocked.Blocked.Step != StepSplit || blocked.Blocked.CanSkip {
+		t.Errorf("blocked state = %s %+v", blocked.Status, blocked.Blocked)
+	}
+	if f.alerts != 1 {
+		t.Errorf("alerts = %d, want 1", f.alerts)
+	}
+	st := queryStatus(t, env)
+	if st.Status != StatusCompleted || len(st.Actions) != 1 || st.Actions[0].Action != ActionRetry || st.Actions[0].Actor != "ops" {
+		t.Errorf("final status %s with actions %+v", st.Status, st.Actions)
+	}
+	if split := st.Steps[3]; split.Name != StepSplit || split.Attempts != 2 || split.Status != StepDone {
+		t.Errorf("split step = %+v", split)
+	}
+}
+
+func TestOptionalSourceCanBeSkipped(t *testing.T) {
+	f := &fakeSteps{fail: StepPull, optional: true}
+	env := newEnv(t, f)
+	env.RegisterDelayedCallback(func() {
+		sendAction(t, env, ActionSkip, "ops", "feed down, settle without it", nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("workflow failed: %v", err)
+	}
+	st := queryStatus(t, env)
+	if pull := st.Steps[1]; pull.Status != StepSkipped || pull.Counts["skipped_sources"] != 1 {
+		t.Errorf("pull step = %+v", pull)
+	}
+	if len(f.undone) != 1 || f.undone[0] != StepPull {
+		t.Errorf("the skipped source's staging was not discarded: %v", f.undone)
+	}
+}
+
+func TestBlockedCycleAutoAborts(t *testing.T) {
+	f := &fakeSteps{fail: StepPost}
+	env := newEnv(t, f)
+	in := testInput()
+	in.Tuning.AutoAbortAfter = 10 * time.Minute
+	env.ExecuteWorkflow(SettlementCycle, in)
+	err := env.GetWorkflowError()
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != errDecision {
+		t.Fatalf("workflow error = %v, want the auto-abort", err)
+	}
+	st := queryStatus(t, env)
+	if st.Status != StatusCompensated || len(st.Actions) != 1 || st.Actions[0].Actor != "settleflow" {
+		t.Errorf("status %s actions %+v", st.Status, st.Actions)
+	}
+}
+
+func TestApprovalGateFourEyes(t *testing.T) {
+	f := &fakeSteps{approval: []string{"acme-games is owed a lot"}}
+	env := newEnv(t, f)
+	var waiting CycleStatus
+	env.RegisterDelayedCallback(func() {
+		waiting = queryStatus(t, env)
+		sendAction(t, env, ActionApprove, "tester", "my own cycle", errors.New("four eyes"))
+		sendAction(t, env, ActionRetry, "checker", "wrong verb", errors.New("not blocked"))
+		sendAction(t, env, ActionApprove, "checker", "amounts verified", nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("workflow failed: %v", err)
+	}
+	if waiting.Status != StatusAwaitingApproval || waiting.Approval == nil || len(waiting.Approval.Reasons) != 1 {
+		t.Errorf("gate state = %s %+v", waiting.Status, waiting.Approval)
+	}
+	st := queryStatus(t, env)
+	if st.Status != StatusCompleted || st.Approval.Decision != ActionApprove || st.Approval.Actor != "checker" {
+		t.Errorf("final %s approval %+v", st.Status, st.Approval)
+	}
+}
+
+func TestApprovalRejectedCompensates(t *testing.T) {
+	f := &fakeSteps{approval: []string{"new agreement version"}}
+	env := newEnv(t, f)
+	env.RegisterDelayedCallback(func() {
+		sendAction(t, env, ActionReject, "checker", "fee looks wrong", nil)
+	}, time.Minute)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if err := env.GetWorkflowError(); err == nil {
+		t.Fatal("rejected cycle completed")
+	}
+	st := queryStatus(t, env)
+	if st.Status != StatusCompensated || len(f.undone) != 1 || f.undone[0] != StepPull {
+		t.Errorf("status %s undone %v", st.Status, f.undone)
+	}
+}
