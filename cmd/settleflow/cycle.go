@@ -1,24 +1,30 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/user"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/workflows"
 )
 
 func (a *app) cycleCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cycle", Short: "Start and inspect settlement cycles"}
-	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd())
+	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd(), a.cycleListCmd())
+	for _, action := range workflows.Actions {
+		cmd.AddCommand(a.actionCmd(action))
+	}
 	return cmd
 }
 
 func (a *app) cycleStartCmd() *cobra.Command {
 	var scope, period, actor string
-	var wait bool
+	var wait, revise bool
 	cmd := &cobra.Command{
 		Use:   "start --scope S --period P [--wait]",
 		Short: "Settle one scope's period",
@@ -38,7 +44,7 @@ settled or was settled is not started again.`,
 				return err
 			}
 			defer c.Close()
-			started, err := platform.StartCycle(ctx, c, cat, platform.StartRequest{Scope: scope, Period: period, StartedBy: actor})
+			started, err := platform.StartCycle(ctx, c, cat, platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise})
 			if err != nil {
 				return err
 			}
@@ -64,6 +70,7 @@ settled or was settled is not started again.`,
 	f.StringVar(&period, "period", "", "period to settle (required)")
 	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ)")
 	f.BoolVar(&wait, "wait", false, "wait for the cycle to finish")
+	f.BoolVar(&revise, "revise", false, "settle a completed period again as a new revision (reverses and supersedes the last one)")
 	_ = cmd.MarkFlagRequired("scope")
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
@@ -72,23 +79,46 @@ settled or was settled is not started again.`,
 func (a *app) cycleShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show WORKFLOW-ID",
-		Short: "Show a cycle's steps with status, timing and counts",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show a cycle's steps with status, timing, counts, blocked reason and actions",
+		Long: `Asks the running workflow for its status. When no worker can answer (or the
+history is past retention) it falls back to the cycle's event log in Postgres.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			c, err := a.dial(ctx)
+			st, queryErr := a.queryStatus(ctx, args[0])
+			if queryErr == nil {
+				printStatus(cmd.OutOrStdout(), st)
+				return nil
+			}
+			db, err := a.openStore(ctx)
+			if err != nil {
+				return fmt.Errorf("%w; and the event log is unavailable: %v", queryErr, err)
+			}
+			defer db.Close()
+			cyc, err := db.LatestCycleOfWorkflow(ctx, args[0])
+			if err != nil {
+				return fmt.Errorf("%w; %v", queryErr, err)
+			}
+			events, err := db.Events(ctx, cyc.ID)
 			if err != nil {
 				return err
 			}
-			defer c.Close()
-			st, err := platform.QueryCycle(ctx, c, args[0], "")
-			if err != nil {
-				return err
-			}
-			printStatus(cmd.OutOrStdout(), st)
+			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
+			printStatus(cmd.OutOrStdout(), platform.StatusFromLog(cyc, events))
 			return nil
 		},
 	}
+}
+
+func (a *app) queryStatus(ctx context.Context, workflowID string) (workflows.CycleStatus, error) {
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	c, err := a.dial(qctx)
+	if err != nil {
+		return workflows.CycleStatus{}, err
+	}
+	defer c.Close()
+	return platform.QueryCycle(qctx, c, workflowID, "")
 }
 
 func currentUser() string {

@@ -51,7 +51,9 @@ func newRoot() *cobra.Command {
 	f.BoolVar(&a.temporal.TLS, "tls", os.Getenv("SETTLEFLOW_TEMPORAL_TLS") == "true", "use TLS without a client certificate (env SETTLEFLOW_TEMPORAL_TLS=true)")
 	a.temporal.APIKey = os.Getenv("SETTLEFLOW_TEMPORAL_API_KEY")
 
-	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd())
+	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
+		a.historyCmd(), a.replayCmd())
+	root.AddCommand(a.scheduleCmd())
 	return root
 }
 

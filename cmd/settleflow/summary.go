@@ -104,6 +104,22 @@ func printStatus(w io.Writer, st workflows.CycleStatus) {
 	if st.Error != "" {
 		fmt.Fprintf(w, "  reason: %s\n", st.Error)
 	}
+	if b := st.Blocked; b != nil {
+		fmt.Fprintf(w, "  BLOCKED on %s since %s: %s\n", b.Step, b.Since.UTC().Format(time.DateTime), b.Error)
+		fmt.Fprintf(w, "    actions: retry%s%s", map[bool]string{true: ", skip"}[b.CanSkip], map[bool]string{true: ", abort"}[b.CanAbort])
+		if !b.AutoAbortAt.IsZero() {
+			fmt.Fprintf(w, " · aborts on its own at %s UTC", b.AutoAbortAt.UTC().Format(time.DateTime))
+		}
+		fmt.Fprintln(w)
+	}
+	if ap := st.Approval; ap != nil {
+		fmt.Fprintf(w, "  approval: %s\n", strings.Join(ap.Reasons, "; "))
+		if ap.Decision == "" {
+			fmt.Fprintf(w, "    waiting for approve/reject by someone other than %s\n", st.StartedBy)
+		} else {
+			fmt.Fprintf(w, "    decided: %s by %s\n", ap.Decision, ap.Actor)
+		}
+	}
 	fmt.Fprintf(w, "\n  %-9s %-12s %-20s %-9s %s\n", "STEP", "STATUS", "STARTED (UTC)", "TOOK", "COUNTS")
 	for _, s := range st.Steps {
 		started, took := "-", "-"
@@ -120,6 +136,12 @@ func printStatus(w io.Writer, st workflows.CycleStatus) {
 	}
 	if len(st.Compensated) > 0 {
 		fmt.Fprintf(w, "\n  undone (newest first): %s\n", strings.Join(st.Compensated, ", "))
+	}
+	if len(st.Actions) > 0 {
+		fmt.Fprintf(w, "\n  operator actions:\n")
+		for _, act := range st.Actions {
+			fmt.Fprintf(w, "    %s  %-8s by %-12s on %-10s %q\n", act.Recorded.UTC().Format(time.DateTime), act.Action, act.Actor, act.Step, act.Reason)
+		}
 	}
 }
 

@@ -20,7 +20,9 @@ type StartRequest struct {
 	Scope     string
 	Period    string // as a person writes it: 2026-11-01, 2026-11, or start/end
 	StartedBy string
-	Tuning    workflows.Tuning
+	// Revise settles a completed period again as a new revision.
+	Revise bool
+	Tuning workflows.Tuning
 }
 
 // Started identifies the cycle run that settles the period. Existing is

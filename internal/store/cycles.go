@@ -81,6 +81,17 @@ func (s *Store) CyclesForPeriod(ctx context.Context, scope string, periodStart t
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cycle, error) { return scanCycle(r) })
 }
 
+// LatestCycleOfWorkflow returns the newest cycle row a workflow ID wrote.
+func (s *Store) LatestCycleOfWorkflow(ctx context.Context, workflowID string) (Cycle, error) {
+	row := s.Pool.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles WHERE workflow_id = $1
+		ORDER BY created_at DESC LIMIT 1`, workflowID)
+	c, err := scanCycle(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Cycle{}, fmt.Errorf("no cycle recorded for workflow %s: %w", workflowID, ErrNotFound)
+	}
+	return c, err
+}
+
 // SetSummary stores the cycle's closing summary.
 func (s *Store) SetSummary(ctx context.Context, id uuid.UUID, summary any) error {
 	data, err := json.Marshal(summary)

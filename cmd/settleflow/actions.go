@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/workflows"
+)
+
+var actionHelp = map[string]string{
+	workflows.ActionRetry:   "Run the blocked step again",
+	workflows.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
+	workflows.ActionAbort:   "Abort the cycle now: undo what it did, newest first",
+	workflows.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
+	workflows.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
+}
+
+// actionCmd is `cycle retry|skip|abort|approve|reject ID --reason … [--as …]`.
+func (a *app) actionCmd(action string) *cobra.Command {
+	var reason, actor string
+	cmd := &cobra.Command{
+		Use:   action + " WORKFLOW-ID --reason \"…\" [--as ACTOR]",
+		Short: actionHelp[action],
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := a.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			res, err := platform.Act(ctx, c, args[0], action, actor, reason)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s accepted for %s (wait #%d), recorded as %s: %q\n", action, args[0], res.Episode, actor, reason)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required; recorded in the cycle's event log)")
+	cmd.Flags().StringVar(&actor, "as", currentUser(), "who is acting (recorded)")
+	_ = cmd.MarkFlagRequired("reason")
+	return cmd
+}
+
+func (a *app) cycleListCmd() *cobra.Command {
+	var scope, status string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list [--scope S] [--status blocked|running|awaiting_approval|completed|compensated]",
+		Short: "List cycles from Temporal visibility, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if status != "" && !knownStatus(status) {
+				return fmt.Errorf("--status %q: want one of %v", status, cycleStatuses)
+			}
+			ctx := cmd.Context()
+			c, err := a.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			list, err := platform.ListCycles(ctx, c, scope, status, limit)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "WORKFLOW ID\tSTATUS\tSCOPE\tPERIOD\tREV\tSTARTED (UTC)\tTEMPORAL")
+			for _, l := range list {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l.WorkflowID, l.Status, l.Scope, l.Period, l.Revision,
+					l.Started.UTC().Format(time.DateTime), l.Execution)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&scope, "scope", "", "only this scope")
+	cmd.Flags().StringVar(&status, "status", "", "only cycles in this status")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	return cmd
+}
+
+var cycleStatuses = []string{workflows.StatusRunning, workflows.StatusBlocked, workflows.StatusAwaitingApproval,
+	workflows.StatusCompleted, workflows.StatusCompensating, workflows.StatusCompensated}
+
+func knownStatus(s string) bool {
+	for _, k := range cycleStatuses {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
