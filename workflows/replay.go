@@ -28,13 +28,17 @@ func ReadHistoryJSON(r io.Reader) (*historypb.History, error) {
 // The original workflow and run IDs are restored from the history, since
 // the cycle derives IDs from them.
 func Replay(h *historypb.History) error {
+	r := worker.NewWorkflowReplayer()
+	r.RegisterWorkflow(SettlementCycle)
+	r.RegisterWorkflow(PullSource)
+	return replayWith(r, h)
+}
+
+func replayWith(r worker.WorkflowReplayer, h *historypb.History) error {
 	started := h.GetEvents()[0].GetWorkflowExecutionStartedEventAttributes()
 	if started == nil {
 		return fmt.Errorf("history does not begin with WorkflowExecutionStarted")
 	}
-	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflow(SettlementCycle)
-	r.RegisterWorkflow(PullSource)
 	err := r.ReplayWorkflowHistoryWithOptions(nil, h, worker.ReplayWorkflowHistoryOptions{
 		OriginalExecution: workflow.Execution{ID: started.GetWorkflowId(), RunID: started.GetOriginalExecutionRunId()},
 	})

@@ -62,16 +62,23 @@ func StartCycle(ctx context.Context, c client.Client, cat catalog.Catalog, req S
 	if err != nil {
 		return Started{}, err
 	}
-	in.Tuning = req.Tuning
+	in.Tuning, in.Revise = req.Tuning, req.Revise
 	return start(ctx, c, in)
 }
 
 func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Started, error) {
 	id := workflows.WorkflowID(in.Scope, in.PeriodKey)
+	// A completed period is settled again only when a revision is asked
+	// for; a compensated one may always be retried. Either way Temporal
+	// refuses a second run while one is open.
+	reuse := enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+	if in.Revise {
+		reuse = enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                                       id,
 		TaskQueue:                                workflows.TaskQueue,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDReusePolicy:                    reuse,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(

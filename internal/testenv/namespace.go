@@ -1,0 +1,109 @@
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/settleflow/settleflow/internal/platform"
+	temporalconfig "github.com/settleflow/settleflow/temporal-config"
+)
+
+// NewNamespace registers a namespace of its own for one test on the shared
+// dev server, with settleflow's search attributes, and returns a client for
+// it. Workers of different tests then poll different task queues (a task
+// queue belongs to a namespace), so one test's worker can never run another
+// test's workflow against the wrong database or simulator.
+func (t *Temporal) NewNamespace(tb testing.TB) (client.Client, string) {
+	tb.Helper()
+	suffix := make([]byte, 5)
+	if _, err := rand.Read(suffix); err != nil {
+		tb.Fatal(err)
+	}
+	ns := "test-" + hex.EncodeToString(suffix)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := t.RegisterNamespace(ctx, ns); err != nil {
+		tb.Fatal(err)
+	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: t.Address, Namespace: ns, Logger: quietLogger()})
+	if err != nil {
+		tb.Fatalf("dial temporal %s namespace %s: %v", t.Address, ns, err)
+	}
+	tb.Cleanup(c.Close)
+	return c, ns
+}
+
+// RegisterNamespace registers ns with settleflow's search attributes (the
+// dev server keeps custom search attributes per namespace, so each new one
+// needs them) and waits until the frontend serves it.
+func (t *Temporal) RegisterNamespace(ctx context.Context, ns string) error {
+	cfg, err := temporalconfig.Default()
+	if err != nil {
+		return err
+	}
+	admin, err := client.DialContext(ctx, client.Options{HostPort: t.Address, Namespace: t.Namespace, Logger: quietLogger()})
+	if err != nil {
+		return fmt.Errorf("dial temporal %s: %w", t.Address, err)
+	}
+	defer admin.Close()
+	if err := platform.EnsureNamespace(ctx, admin, ns, 24*time.Hour); err != nil {
+		return err
+	}
+	// A new namespace reaches the server's namespace cache a moment after it
+	// is registered; until then it is "not found".
+	if err := waitNamespace(ctx, admin, ns, nil); err != nil {
+		return err
+	}
+	if err := platform.EnsureSearchAttributes(ctx, admin, ns, cfg.SearchAttributes); err != nil {
+		return err
+	}
+	return waitNamespace(ctx, admin, ns, cfg.SearchAttributes)
+}
+
+// waitNamespace returns once the namespace answers requests that go through
+// the server's namespace cache and lists every search attribute.
+func waitNamespace(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
+	var last error
+	for {
+		last = namespaceReady(ctx, c, ns, attrs)
+		if last == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("namespace %s not ready: %w", ns, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func namespaceReady(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
+	_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
+		Namespace: ns, Execution: &commonpb.WorkflowExecution{WorkflowId: "settleflow-namespace-probe"},
+	})
+	var notFound *serviceerror.NamespaceNotFound
+	if errors.As(err, &notFound) {
+		return err
+	}
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
+	if err != nil {
+		return err
+	}
+	for name := range attrs {
+		if _, ok := have.CustomAttributes[name]; !ok {
+			return fmt.Errorf("search attribute %s missing", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package testenv
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/examples/config"
+	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// DemoScope is the embedded example scope the rigs settle.
+const DemoScope = "demo-casino"
+
+// Rig is one test's private settleflow: its own namespace on the shared
+// dev server, database, simulated feed and in-process worker.
+type Rig struct {
+	Client    client.Client
+	Namespace string
+	Store     *store.Store
+	DBURL     string
+	Catalog   catalog.Catalog
+	Sim       *sim.ProviderServer
+	SimConfig sim.ProviderConfig
+	SimURL    string
+	Env       map[string]string // environment the worker's activities see
+	worker    worker.Worker
+}
+
+// RigOptions shape a rig; zero values give the demo scope and a small feed.
+type RigOptions struct {
+	// Sim is the simulator config; zero RoundsPerDay means a small feed.
+	Sim sim.ProviderConfig
+	// ScopeYAML replaces the demo scope's file, for tests of other rules.
+	ScopeYAML string
+	// Feed wraps the simulator's handler, e.g. to make it fail on demand.
+	Feed func(http.Handler) http.Handler
+	// Env adds environment for the activities (e.g. alert webhook).
+	Env map[string]string
+	// WrongToken makes the feed refuse the source's bearer token.
+	WrongToken bool
+}
+
+// NewRig builds and starts a rig; everything stops when the test ends.
+func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
+	tb.Helper()
+	r := &Rig{Env: map[string]string{}}
+	r.Client, r.Namespace = t.NewNamespace(tb)
+	r.Store, r.DBURL = Database(tb)
+	r.Catalog = Catalog(tb, o.ScopeYAML)
+
+	cfg := o.Sim
+	if cfg.RoundsPerDay == 0 {
+		cfg = sim.DefaultProviderConfig()
+		cfg.RoundsPerDay = 300
+		cfg.Players = 50
+	}
+	sc, err := r.Catalog.Scope(DemoScope)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Token = sc.Sources[0].ResolveToken(r.getenv)
+	if o.WrongToken {
+		cfg.Token = "not-" + cfg.Token
+	}
+	r.Sim, r.SimConfig = sim.NewProviderServer(cfg), cfg
+	var h http.Handler = r.Sim
+	if o.Feed != nil {
+		h = o.Feed(h)
+	}
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	r.SimURL = srv.URL
+	for _, src := range sc.Sources {
+		r.Env[src.URLEnv(sc.Name)] = srv.URL
+	}
+	for k, v := range o.Env {
+		r.Env[k] = v
+	}
+	r.worker = platform.NewWorker(r.Client, r.Activities())
+	if err := r.worker.Start(); err != nil {
+		tb.Fatalf("start worker: %v", err)
+	}
+	tb.Cleanup(r.worker.Stop)
+	return r
+}
+
+// Activities returns activities wired to this rig's database, catalog and
+// feed, for a worker of the rig's own.
+func (r *Rig) Activities() *activities.Activities {
+	return &activities.Activities{Store: r.Store, Catalog: r.Catalog, Getenv: r.getenv,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+}
+
+func (r *Rig) getenv(key string) string {
+	if v, ok := r.Env[key]; ok {
+		return v
+	}
+	return os.Getenv(key)
+}
+
+// Context is a test context with a deadline.
+func Context(tb testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// Catalog is the embedded example configuration, with the demo scope's
+// file replaced by scopeYAML when it is not empty.
+func Catalog(tb testing.TB, scopeYAML string) catalog.Catalog {
+	tb.Helper()
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(config.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(config.FS, path)
+		fsys[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if scopeYAML != "" {
+		fsys["scopes/"+DemoScope+".yaml"] = &fstest.MapFile{Data: []byte(scopeYAML)}
+	}
+	c, err := catalog.FromFS(fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// DemoScopeYAML returns the embedded demo scope's file with each old string
+// replaced by its new one, for scopes that differ in one rule.
+func DemoScopeYAML(tb testing.TB, oldNew ...string) string {
+	tb.Helper()
+	data, err := fs.ReadFile(config.FS, "scopes/"+DemoScope+".yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := string(data)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		if !strings.Contains(s, oldNew[i]) {
+			tb.Fatalf("demo scope has no %q to replace", oldNew[i])
+		}
+		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
+	}
+	return s
+}
