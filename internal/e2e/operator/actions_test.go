@@ -1,11 +1,13 @@
 package operator_test
 
 import (
+	"bytes"
 	"context"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/testenv"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -106,6 +108,23 @@ func TestApprovalGateFourEyes(t *testing.T) {
 	kinds := eventKinds(t, r, s.WorkflowID)
 	if count(kinds, "approval.requested:") != 1 || count(kinds, "action.approve:bob") != 1 || count(kinds, "action.approve:alice") != 0 {
 		t.Errorf("event log = %v", kinds)
+	}
+	// What an engineer does with it: export the history and replay it
+	// against this code.
+	h, err := platform.History(testenv.Context(t, 30*time.Second), r.Client, s.WorkflowID, s.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := platform.HistoryJSON(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, err := workflows.ReadHistoryJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := workflows.Replay(exported); err != nil {
+		t.Fatalf("exported history does not replay: %v", err)
 	}
 	r.SaveGolden(t, s.WorkflowID, s.RunID, "cycle-approved-v2")
 }
