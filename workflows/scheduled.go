@@ -19,7 +19,7 @@ type ScheduledInput struct {
 	Tuning Tuning
 }
 
-// ScheduledResult says which cycle a scheduled run settled. Existing is
+// ScheduledResult says which cycle a scheduled run started. Existing is
 // true when that period's cycle was already running or completed, so this
 // run started nothing.
 type ScheduledResult struct {
@@ -92,11 +92,10 @@ func ScheduledCycle(ctx workflow.Context, in ScheduledInput) (ScheduledResult, e
 		}
 		return res, fmt.Errorf("start cycle %s: %w", id, err)
 	}
-	var out CycleResult
-	if err := child.Get(ctx, &out); err != nil {
-		return res, fmt.Errorf("cycle %s: %w", id, err)
-	}
-	res.Status = out.Status
+	// The run ends once the cycle has started: a cycle that blocks or waits
+	// for approval for days must not make the schedule skip the next
+	// periods as overlapping runs.
+	res.Status = StatusRunning
 	return res, nil
 }
 

