@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
@@ -27,18 +28,14 @@ func (a *app) actionCmd(action string) *cobra.Command {
 		Short: actionHelp[action],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := a.dial(ctx)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			res, err := platform.Act(ctx, c, args[0], action, actor, reason)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s accepted for %s (wait #%d), recorded as %s: %q\n", action, args[0], res.Episode, actor, reason)
-			return nil
+			return a.withTemporal(cmd.Context(), func(c client.Client) error {
+				res, err := platform.Act(cmd.Context(), c, args[0], action, actor, reason)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s accepted for %s (wait #%d), recorded as %s: %q\n", action, args[0], res.Episode, actor, reason)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (required; recorded in the cycle's event log)")
@@ -58,13 +55,11 @@ func (a *app) cycleListCmd() *cobra.Command {
 			if status != "" && !knownStatus(status) {
 				return fmt.Errorf("--status %q: want one of %v", status, cycleStatuses)
 			}
-			ctx := cmd.Context()
-			c, err := a.dial(ctx)
-			if err != nil {
+			var list []platform.CycleListing
+			err := a.withTemporal(cmd.Context(), func(c client.Client) (err error) {
+				list, err = platform.ListCycles(cmd.Context(), c, scope, status, limit)
 				return err
-			}
-			defer c.Close()
-			list, err := platform.ListCycles(ctx, c, scope, status, limit)
+			})
 			if err != nil {
 				return err
 			}

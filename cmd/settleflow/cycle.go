@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
+	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -34,35 +36,14 @@ for monthly ones, or an explicit start/end pair. A period that is being
 settled or was settled is not started again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			c, err := a.dial(ctx)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			started, err := platform.StartCycle(ctx, c, cat, platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise})
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			if started.Existing {
-				fmt.Fprintf(out, "%s already exists (run %s, %s); not started again\n", started.WorkflowID, started.RunID, statusWord(started.Status))
-			} else {
-				fmt.Fprintf(out, "started %s (run %s)\n", started.WorkflowID, started.RunID)
-			}
-			if !wait {
-				return nil
-			}
-			res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
-			if err != nil {
-				return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
-			}
-			fmt.Fprintf(out, "%s %s\n", res.WorkflowID, res.Status)
-			return nil
+			return a.withTemporal(cmd.Context(), func(c client.Client) error {
+				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
+				return startCycle(cmd, c, cat, req, wait)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -74,6 +55,28 @@ settled or was settled is not started again.`,
 	_ = cmd.MarkFlagRequired("scope")
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
+}
+
+func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req platform.StartRequest, wait bool) error {
+	ctx, out := cmd.Context(), cmd.OutOrStdout()
+	started, err := platform.StartCycle(ctx, c, cat, req)
+	if err != nil {
+		return err
+	}
+	if started.Existing {
+		fmt.Fprintf(out, "%s already exists (run %s, %s); not started again\n", started.WorkflowID, started.RunID, statusWord(started.Status))
+	} else {
+		fmt.Fprintf(out, "started %s (run %s)\n", started.WorkflowID, started.RunID)
+	}
+	if !wait {
+		return nil
+	}
+	res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
+	if err != nil {
+		return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
+	}
+	fmt.Fprintf(out, "%s %s (revision %d)\n", res.WorkflowID, res.Status, res.Revision)
+	return nil
 }
 
 func (a *app) cycleShowCmd() *cobra.Command {

@@ -109,13 +109,19 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	}
 	res, waitErr := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
 	if waitErr != nil {
-		fmt.Fprintf(out, "\ncycle %s did not complete: %v\n", started.WorkflowID, waitErr)
+		// A failed workflow returns no result; its status query still tells
+		// what happened, step by step.
+		fmt.Fprintf(out, "\ncycle %s did not complete: %v\n\n", started.WorkflowID, waitErr)
+		if status, err := platform.QueryCycle(ctx, c, started.WorkflowID, started.RunID); err == nil {
+			printStatus(out, status)
+		}
+		return waitErr
 	}
 	if err := printSummary(ctx, out, st, res, srv.UIURL, tc.Namespace); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\nThe Temporal dev server keeps running for the UI; stop it with `make stop`.\n")
-	return waitErr
+	return nil
 }
 
 // devDatabase starts local Postgres if needed, creates the database and
@@ -151,6 +157,7 @@ func (a *app) startDemoSimulator(ctx context.Context, cat catalog.Catalog, scope
 	for _, src := range sc.Sources {
 		cfg := sim.DefaultProviderConfig()
 		cfg.Seed = seed
+		cfg.RoundsPerDay = 5000 // enough rounds that a day's GGR is positive in every currency, as usual
 		cfg.Token = src.ResolveToken(os.Getenv)
 		cfg.Faults.InvalidEvery = 250 // a few bad records, so validation has work to show
 		cfg.Faults.DuplicatePage = 2  // a page served twice, so de-duplication does too

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
@@ -17,13 +19,11 @@ func (a *app) historyCmd() *cobra.Command {
 		Short: "Print a cycle's workflow history as JSON (for replay and golden tests)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := a.dial(ctx)
-			if err != nil {
+			var h *historypb.History
+			err := a.withTemporal(cmd.Context(), func(c client.Client) (err error) {
+				h, err = platform.History(cmd.Context(), c, args[0], runID)
 				return err
-			}
-			defer c.Close()
-			h, err := platform.History(ctx, c, args[0], runID)
+			})
 			if err != nil {
 				return err
 			}
@@ -68,16 +68,13 @@ workflow.GetVersion guard.`,
 				}
 				return replayOutcome(cmd, file, workflows.Replay(hist))
 			}
-			c, err := a.dial(ctx)
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			hist, err := platform.History(ctx, c, workflowID, runID)
-			if err != nil {
-				return err
-			}
-			return replayOutcome(cmd, workflowID, workflows.Replay(hist))
+			return a.withTemporal(ctx, func(c client.Client) error {
+				hist, err := platform.History(ctx, c, workflowID, runID)
+				if err != nil {
+					return err
+				}
+				return replayOutcome(cmd, workflowID, workflows.Replay(hist))
+			})
 		},
 	}
 	cmd.Flags().StringVar(&workflowID, "workflow-id", "", "fetch this workflow's history from the server")

@@ -75,6 +75,16 @@ func (a *app) dial(ctx context.Context) (client.Client, error) {
 	return platform.Dial(ctx, a.temporal, a.log)
 }
 
+// withTemporal dials Temporal for one command and closes the client after.
+func (a *app) withTemporal(ctx context.Context, run func(client.Client) error) error {
+	c, err := a.dial(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return run(c)
+}
+
 func (a *app) catalog() (catalog.Catalog, error) {
 	return catalog.Load(a.configDir)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/platform"
@@ -35,12 +36,9 @@ func (a *app) withSchedules(ctx context.Context, run func(platform.Schedules) er
 	if err != nil {
 		return err
 	}
-	c, err := a.dial(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	return run(platform.Schedules{Client: c, Catalog: cat})
+	return a.withTemporal(ctx, func(c client.Client) error {
+		return run(platform.Schedules{Client: c, Catalog: cat})
+	})
 }
 
 func scheduleScopeFlag(cmd *cobra.Command, scope *string) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/devserver"
 	"github.com/settleflow/settleflow/internal/platform"
@@ -24,15 +25,13 @@ func (a *app) temporalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := a.dial(ctx)
+			err = a.withTemporal(ctx, func(c client.Client) error {
+				if err := platform.EnsureNamespace(ctx, c, a.temporal.Namespace, retention); err != nil {
+					return err
+				}
+				return platform.EnsureSearchAttributes(ctx, c, a.temporal.Namespace, tc.SearchAttributes)
+			})
 			if err != nil {
-				return err
-			}
-			defer c.Close()
-			if err := platform.EnsureNamespace(ctx, c, a.temporal.Namespace, retention); err != nil {
-				return err
-			}
-			if err := platform.EnsureSearchAttributes(ctx, c, a.temporal.Namespace, tc.SearchAttributes); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "namespace %s ready with %d search attributes\n", a.temporal.Namespace, len(tc.SearchAttributes))

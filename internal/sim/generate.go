@@ -34,8 +34,9 @@ var gameCodes = []string{
 }
 
 // Per-mille outcome thresholds and win multiplier (percent) range. A 40% win
-// rate at a mean multiplier of 2.30 gives 92% RTP; with 2% rollbacks the
-// aggregate GGR stays clearly positive even on a single day.
+// rate at a mean multiplier of 2.30 gives 92% RTP; with 2% rollbacks GGR is
+// positive over many rounds, but one currency's day of a few hundred rounds
+// can still come out negative (as real days do).
 const (
 	rollbackPerMille = 20
 	winPerMille      = 400

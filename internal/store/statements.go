@@ -28,7 +28,7 @@ type Statement struct {
 func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, error) {
 	_, err := s.Pool.Exec(ctx, `INSERT INTO statements (id, cycle_id, partner, status, content_json, content_csv, sha256)
 		VALUES ($1, $2, $3, 'published', $4, $5, $6) ON CONFLICT DO NOTHING`,
-		st.ID, st.CycleID, st.Partner, []byte(st.JSON), st.CSV, st.SHA256)
+		st.ID, st.CycleID, st.Partner, string(st.JSON), st.CSV, st.SHA256)
 	if err != nil {
 		return Statement{}, fmt.Errorf("publish statement for %s in cycle %s: %w", st.Partner, st.CycleID, err)
 	}

@@ -292,10 +292,10 @@ func TestJournalIsAppendOnlyAndBalanced(t *testing.T) {
 		GROUP BY account, currency HAVING sum(amount) <> 0) x`, e.ID, rev.ID); n != 0 {
 		t.Fatalf("%d accounts not netted by the reversal", n)
 	}
-	// An entry can be reversed only once.
-	if _, err := st.PostEntry(ctx, stored.Reversal(uuid.New(), "second reversal")); err == nil {
-		t.Fatal("a second reversal of the same entry was posted")
-	}
+	// A reversal must say what it reverses.
+	_, err = st.Pool.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, description) VALUES ($1, $2, 'reversal', 'orphan')`,
+		uuid.New(), c.ID)
+	requireRefused(t, "reversal without reverses", err, "check constraint")
 }
 
 func record(id string, amount int64) provider.Record {

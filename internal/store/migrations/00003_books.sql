@@ -68,7 +68,9 @@ CREATE TABLE statements (
     cycle_id     uuid        NOT NULL REFERENCES cycles (id),
     partner      text        NOT NULL,
     status       text        NOT NULL CHECK (status IN ('published', 'void', 'superseded')),
-    content_json jsonb       NOT NULL,
+    -- The bytes as published, so sha256(content_json || '\n' || content_csv)
+    -- can be checked against the hash the partner received.
+    content_json text        NOT NULL,
     content_csv  text        NOT NULL,
     sha256       text        NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),
