@@ -2,9 +2,6 @@ package e2e
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/catalog"
@@ -70,6 +66,7 @@ type env struct {
 	simCfg    sim.ProviderConfig
 	sim       *sim.ProviderServer
 	simURL    string
+	rig       *testenv.Rig
 }
 
 type envOptions struct {
@@ -88,77 +85,13 @@ func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
-	e := &env{t: t, ctx: ctx}
-	e.client, e.namespace = temporal.NewNamespace(t)
-	e.store, e.dbURL = testenv.Database(t)
-
-	cat, err := catalog.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cat.Scope(scopeName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sc.Sources) != 1 {
-		t.Fatalf("scope %s has %d sources; these tests expect the one aggregator", scopeName, len(sc.Sources))
-	}
-	// Copy before changing: the scope value shares its slice.
-	sc.Sources = append([]scope.Source(nil), sc.Sources...)
-	if o.pageSize > 0 {
-		sc.Sources[0].PageSize = o.pageSize
-	}
-	scopes := map[string]scope.Scope{}
-	for k, v := range cat.Scopes {
-		scopes[k] = v
-	}
-	scopes[scopeName] = sc
-	cat.Scopes = scopes
-	e.catalog, e.source = cat, sc.Sources[0]
-
-	e.simCfg = o.sim
-	e.simCfg.Token = e.source.ResolveToken(e.getenv)
-	if e.simCfg.Token == "" {
-		t.Fatal("the demo source resolves no token")
-	}
-	if o.wrongToken {
-		e.simCfg.Token = "not-" + e.simCfg.Token
-	}
-	e.sim = sim.NewProviderServer(e.simCfg)
-	srv := httptest.NewServer(e.sim)
-	t.Cleanup(srv.Close)
-	e.simURL = srv.URL
-
-	if !o.noWorker {
-		e.startWorker()
-	}
-	return e
+	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize, NoWorker: o.noWorker})
+	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
+		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
 }
 
-// getenv is what the worker resolves source URLs and tokens with: only the
-// simulator URL is set, so the token is the scope's inline demo token
-// whatever the machine's environment holds.
-func (e *env) getenv(key string) string {
-	if key == e.source.URLEnv(scopeName) {
-		return e.simURL
-	}
-	return ""
-}
-
-// startWorker runs an in-process worker in the test's namespace until the
-// test ends. Cleanups run last-in first-out, so it stops before the
-// simulator and the database go away.
-func (e *env) startWorker() worker.Worker {
-	e.t.Helper()
-	acts := &activities.Activities{Store: e.store, Catalog: e.catalog, Getenv: e.getenv,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
-	w := platform.NewWorker(e.client, acts)
-	if err := w.Start(); err != nil {
-		e.t.Fatalf("start worker: %v", err)
-	}
-	e.t.Cleanup(w.Stop)
-	return w
-}
+// startWorker runs an in-process worker in the test's namespace.
+func (e *env) startWorker() { e.rig.StartWorker(e.t) }
 
 func (e *env) startCycle(tuning workflows.Tuning) platform.Started {
 	e.t.Helper()

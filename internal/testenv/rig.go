@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/store"
 )
@@ -38,7 +38,6 @@ type Rig struct {
 	SimConfig sim.ProviderConfig
 	SimURL    string
 	Env       map[string]string // environment the worker's activities see
-	worker    worker.Worker
 }
 
 // RigOptions shape a rig; zero values give the demo scope and a small feed.
@@ -53,6 +52,10 @@ type RigOptions struct {
 	Env map[string]string
 	// WrongToken makes the feed refuse the source's bearer token.
 	WrongToken bool
+	// PageSize overrides the source's page_size (the limit it asks for).
+	PageSize int
+	// NoWorker leaves starting a worker (StartWorker, or a process) to the test.
+	NoWorker bool
 }
 
 // NewRig builds and starts a rig; everything stops when the test ends.
@@ -62,6 +65,9 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	r.Client, r.Namespace = t.NewNamespace(tb)
 	r.Store, r.DBURL = Database(tb)
 	r.Catalog = Catalog(tb, o.ScopeYAML)
+	if o.PageSize > 0 {
+		r.Catalog = withPageSize(r.Catalog, o.PageSize)
+	}
 
 	cfg := o.Sim
 	if cfg.RoundsPerDay == 0 {
@@ -91,27 +97,57 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	for k, v := range o.Env {
 		r.Env[k] = v
 	}
-	r.worker = platform.NewWorker(r.Client, r.Activities())
-	if err := r.worker.Start(); err != nil {
+	if !o.NoWorker {
+		r.StartWorker(tb)
+	}
+	return r
+}
+
+// StartWorker runs an in-process worker in the rig's namespace until the
+// test ends. Cleanups run last-in first-out, so it stops before the feed
+// and the database go away.
+func (r *Rig) StartWorker(tb testing.TB) {
+	tb.Helper()
+	w := platform.NewWorker(r.Client, r.Activities())
+	if err := w.Start(); err != nil {
 		tb.Fatalf("start worker: %v", err)
 	}
-	tb.Cleanup(r.worker.Stop)
-	return r
+	tb.Cleanup(w.Stop)
+}
+
+// Source is the demo scope's one source, as this rig's catalog has it.
+func (r *Rig) Source(tb testing.TB) scope.Source {
+	tb.Helper()
+	sc, err := r.Catalog.Scope(DemoScope)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc.Sources[0]
+}
+
+func withPageSize(c catalog.Catalog, size int) catalog.Catalog {
+	scopes := map[string]scope.Scope{}
+	for name, sc := range c.Scopes {
+		sc.Sources = append([]scope.Source(nil), sc.Sources...) // the scope value shares its slice
+		for i := range sc.Sources {
+			sc.Sources[i].PageSize = size
+		}
+		scopes[name] = sc
+	}
+	c.Scopes = scopes
+	return c
 }
 
 // Activities returns activities wired to this rig's database, catalog and
 // feed, for a worker of the rig's own.
 func (r *Rig) Activities() *activities.Activities {
 	return &activities.Activities{Store: r.Store, Catalog: r.Catalog, Getenv: r.getenv,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 }
 
-func (r *Rig) getenv(key string) string {
-	if v, ok := r.Env[key]; ok {
-		return v
-	}
-	return os.Getenv(key)
-}
+// getenv sees only the rig's Env, so the machine's environment cannot
+// change what a test settles.
+func (r *Rig) getenv(key string) string { return r.Env[key] }
 
 // Context is a test context with a deadline.
 func Context(tb testing.TB, d time.Duration) context.Context {
