@@ -112,3 +112,30 @@ func TestApprovalRejectedCompensates(t *testing.T) {
 		t.Errorf("status %s undone %v", st.Status, f.undone)
 	}
 }
+
+// An undo that keeps failing blocks the compensating cycle for an operator:
+// it cannot be aborted again, and a retry finishes the compensation.
+func TestFailingCompensationBlocksUntilRetried(t *testing.T) {
+	f := &fakeSteps{fail: StepPublish, undoFails: 1}
+	env := newEnv(t, f)
+	var undoBlocked CycleStatus
+	env.RegisterDelayedCallback(func() {
+		sendAction(t, env, ActionAbort, "ops", "publish is broken", nil)
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		undoBlocked = queryStatus(t, env)
+		sendAction(t, env, ActionAbort, "ops", "abort again", errors.New("already aborting"))
+		sendAction(t, env, ActionRetry, "ops", "ledger back", nil)
+	}, 2*time.Minute)
+	env.ExecuteWorkflow(SettlementCycle, testInput())
+	if env.GetWorkflowError() == nil {
+		t.Fatal("aborted cycle completed")
+	}
+	if undoBlocked.Status != StatusBlocked || undoBlocked.Blocked == nil || undoBlocked.Blocked.Step != "undo post" || undoBlocked.Blocked.CanAbort {
+		t.Fatalf("while the undo failed: %s %+v", undoBlocked.Status, undoBlocked.Blocked)
+	}
+	st := queryStatus(t, env)
+	if st.Status != StatusCompensated || len(f.undone) != 2 || f.undone[0] != StepPost || f.undone[1] != StepPull {
+		t.Errorf("status %s, undone %v", st.Status, f.undone)
+	}
+}

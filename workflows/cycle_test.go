@@ -29,6 +29,7 @@ type fakeSteps struct {
 	failures  int
 	approval  []string // reasons the approval gate opens for
 	optional  bool     // the source is optional
+	undoFails int      // Reverse fails this many times before it works
 	mu        sync.Mutex
 	undone    []string
 	events    []string
@@ -82,6 +83,13 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 		return 9, nil
 	})
 	env.OnActivity(acts.Reverse, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (activities.PostResult, error) {
+		f.mu.Lock()
+		if f.undoFails > 0 {
+			f.undoFails--
+			f.mu.Unlock()
+			return activities.PostResult{}, temporal.NewNonRetryableApplicationError("ledger unavailable", activities.ErrBadData, nil)
+		}
+		f.mu.Unlock()
 		f.undo(StepPost)
 		return activities.PostResult{Balanced: true}, nil
 	})
