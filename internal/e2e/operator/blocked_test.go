@@ -91,6 +91,7 @@ func TestBlockedSourceAlertsThenRetryAfterFix(t *testing.T) {
 
 	act(t, r, s.WorkflowID, workflows.ActionSkip, "ops", "skip it", "not optional")
 	act(t, r, s.WorkflowID, workflows.ActionApprove, "ops", "approve it", "not awaiting approval")
+	act(t, r, s.WorkflowID, workflows.ActionReject, "ops", "reject it", "not awaiting approval")
 	broken.Store(false)
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ { // the same command twice, e.g. a nervous double click
