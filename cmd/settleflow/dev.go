@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/devserver"
@@ -97,27 +96,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	defer w.Stop()
 	fmt.Fprintln(out, "✓ simulator and worker running")
 
-	started, err := platform.StartCycle(ctx, c, cat, platform.StartRequest{Scope: scopeName, Period: period, StartedBy: currentUser()})
-	if err != nil {
-		return err
-	}
-	if started.Existing && started.Status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		fmt.Fprintf(out, "\n%s was already settled (%s) — not settling it twice; showing the existing result.\n",
-			started.WorkflowID, statusWord(started.Status))
-	} else {
-		fmt.Fprintf(out, "… settling %s %s (workflow %s)\n", scopeName, period, started.WorkflowID)
-	}
-	res, waitErr := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
-	if waitErr != nil {
-		// A failed workflow returns no result; its status query still tells
-		// what happened, step by step.
-		fmt.Fprintf(out, "\ncycle %s did not complete: %v\n\n", started.WorkflowID, waitErr)
-		if status, err := platform.QueryCycle(ctx, c, started.WorkflowID, started.RunID); err == nil {
-			printStatus(out, status)
-		}
-		return waitErr
-	}
-	if err := printSummary(ctx, out, st, res, srv.UIURL, tc.Namespace); err != nil {
+	if err := settleAndReport(ctx, out, c, st, cat, scopeName, period, uiLink{srv.UIURL, tc.Namespace}); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\nThe Temporal dev server keeps running for the UI; stop it with `make stop`.\n")
