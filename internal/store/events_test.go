@@ -12,11 +12,6 @@ import (
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
-// These tests run against a real, freshly migrated PostgreSQL database per
-// test: the guarantees they check (append-only tables, hash chain, deferred
-// balance check, idempotent writes) are enforced by the schema and the SQL,
-// so nothing here is mocked.
-
 func TestEventLogIsHashChainedAndAppendOnly(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)

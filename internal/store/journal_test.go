@@ -9,11 +9,6 @@ import (
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
-// These tests run against a real, freshly migrated PostgreSQL database per
-// test: the guarantees they check (append-only tables, hash chain, deferred
-// balance check, idempotent writes) are enforced by the schema and the SQL,
-// so nothing here is mocked.
-
 func settlementEntry(t *testing.T, cycleID uuid.UUID) ledger.Entry {
 	t.Helper()
 	e, err := ledger.SettlementEntry(uuid.New(), cycleID, "settlement test", []ledger.Share{

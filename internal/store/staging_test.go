@@ -10,11 +10,6 @@ import (
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
-// These tests run against a real, freshly migrated PostgreSQL database per
-// test: the guarantees they check (append-only tables, hash chain, deferred
-// balance check, idempotent writes) are enforced by the schema and the SQL,
-// so nothing here is mocked.
-
 func record(id string, amount int64) provider.Record {
 	r := provider.Record{TransactionID: id, RoundID: "r-" + id, PlayerID: "p-1", GameCode: "slot", Type: "bet",
 		Currency: "KRW", Amount: amount, Timestamp: periodStart.Add(time.Hour)}
