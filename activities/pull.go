@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/activity"
 
 	"github.com/settleflow/settleflow/internal/scope"
@@ -45,21 +48,38 @@ func (a *Activities) Pull(ctx context.Context, in PullInput) (PullResult, error)
 			slog.String("cursor", res.Progress.Cursor), slog.Int("pages", res.Progress.Pages))
 	}
 	for {
-		page, err := client.FetchPage(ctx, in.PeriodStart, in.PeriodEnd, res.Progress.Cursor)
-		if err != nil {
-			return res, pullError(src.Name, res.Progress, err)
-		}
-		staged, err := a.Store.StagePage(ctx, in.CycleID, src.Name, page)
-		if err != nil {
+		done, err := a.pullPage(ctx, client, in, src.Name, &res.Progress)
+		if err != nil || done {
 			return res, err
-		}
-		res.Progress.add(staged, page.NextCursor)
-		activity.RecordHeartbeat(ctx, res.Progress)
-		if page.NextCursor == "" {
-			return res, nil
 		}
 	}
 }
+
+// pullPage fetches and stages the page at the progress cursor, in a span of
+// its own, and heartbeats the cursor after it. It reports the last page.
+func (a *Activities) pullPage(ctx context.Context, client *provider.Client, in PullInput, source string, p *PullProgress) (bool, error) {
+	ctx, span := tracer.Start(ctx, "pull page", trace.WithAttributes(
+		attribute.String("settleflow.source", source), attribute.Int("settleflow.page", p.Pages+1)))
+	defer span.End()
+	page, err := client.FetchPage(ctx, in.PeriodStart, in.PeriodEnd, p.Cursor)
+	if err != nil {
+		span.RecordError(err)
+		return false, pullError(source, *p, err)
+	}
+	staged, err := a.Store.StagePage(ctx, in.CycleID, source, page)
+	if err != nil {
+		span.RecordError(err)
+		return false, err
+	}
+	span.SetAttributes(attribute.Int("settleflow.received", staged.Received), attribute.Int("settleflow.inserted", staged.Inserted),
+		attribute.Int("settleflow.duplicates", staged.Duplicates), attribute.Int("settleflow.rejects", staged.Rejects))
+	p.add(staged, page.NextCursor)
+	activity.RecordHeartbeat(ctx, *p)
+	return page.NextCursor == "", nil
+}
+
+// tracer is the global provider's: a no-op until telemetry is set up.
+var tracer = otel.Tracer("github.com/settleflow/settleflow/activities")
 
 func (p *PullProgress) add(staged store.PageResult, next string) {
 	p.Cursor = next

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
@@ -14,6 +15,7 @@ import (
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/internal/telemetry"
 	temporalconfig "github.com/settleflow/settleflow/temporal-config"
 )
 
@@ -22,8 +24,10 @@ type app struct {
 	databaseURL string
 	configDir   string
 	logLevel    string
+	otel        string
 	temporal    platform.TemporalOptions
 	log         *slog.Logger
+	flush       func(context.Context) error
 }
 
 func newRoot() *cobra.Command {
@@ -34,14 +38,21 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.setupLogging()
+			if err := a.setupLogging(); err != nil {
+				return err
+			}
+			return a.setupTelemetry(cmd.Context())
 		},
 	}
+	// Finalizers run after a command even when it failed, so spans of a
+	// failed command are still exported.
+	cobra.OnFinalize(a.flushTelemetry)
 	tc, _ := temporalconfig.Default()
 	f := root.PersistentFlags()
 	f.StringVar(&a.databaseURL, "database-url", envOr("SETTLEFLOW_DATABASE_URL", store.DefaultURL), "PostgreSQL URL (env SETTLEFLOW_DATABASE_URL)")
 	f.StringVar(&a.configDir, "config-dir", os.Getenv("SETTLEFLOW_CONFIG_DIR"), "directory with scopes/ and agreements/; empty uses the embedded examples (env SETTLEFLOW_CONFIG_DIR)")
 	f.StringVar(&a.logLevel, "log-level", envOr("SETTLEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env SETTLEFLOW_LOG_LEVEL)")
+	f.StringVar(&a.otel, "otel-exporter", envOr("SETTLEFLOW_OTEL_EXPORTER", telemetry.ExporterNone), "trace export: none, stdout, or otlp (OTEL_EXPORTER_OTLP_* variables) (env SETTLEFLOW_OTEL_EXPORTER)")
 	f.StringVar(&a.temporal.Address, "temporal-address", envOr("SETTLEFLOW_TEMPORAL_ADDRESS", tc.FrontendAddress()), "Temporal frontend host:port (env SETTLEFLOW_TEMPORAL_ADDRESS)")
 	f.StringVar(&a.temporal.Namespace, "namespace", envOr("SETTLEFLOW_TEMPORAL_NAMESPACE", tc.Namespace), "Temporal namespace (env SETTLEFLOW_TEMPORAL_NAMESPACE)")
 	f.StringVar(&a.temporal.TLSCert, "tls-cert", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_CERT"), "client certificate for mTLS (env SETTLEFLOW_TEMPORAL_TLS_CERT)")
@@ -65,6 +76,27 @@ func (a *app) setupLogging() error {
 	a.log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(a.log)
 	return nil
+}
+
+func (a *app) setupTelemetry(ctx context.Context) error {
+	interceptors, flush, err := telemetry.Setup(ctx, a.otel, os.Stderr)
+	if err != nil {
+		return err
+	}
+	a.temporal.Interceptors, a.flush = interceptors, flush
+	return nil
+}
+
+func (a *app) flushTelemetry() {
+	if a.flush == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.flush(ctx); err != nil && a.log != nil {
+		a.log.Warn("flushing traces failed", "error", err)
+	}
+	a.flush = nil
 }
 
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {

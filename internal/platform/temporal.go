@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 )
 
@@ -26,12 +27,15 @@ type TemporalOptions struct {
 	TLS        bool   // use TLS even without a client certificate (Temporal Cloud API keys, proxies)
 	APIKey     string
 	DialTimout time.Duration
+	// Interceptors wrap the client and the workers built on it (tracing).
+	Interceptors []interceptor.ClientInterceptor
 }
 
 // Dial connects to Temporal and checks the connection, so an unreachable
 // server is reported at once with its address.
 func Dial(ctx context.Context, o TemporalOptions, logger *slog.Logger) (client.Client, error) {
-	opts := client.Options{HostPort: o.Address, Namespace: o.Namespace, Logger: log.NewStructuredLogger(logger)}
+	opts := client.Options{HostPort: o.Address, Namespace: o.Namespace, Logger: log.NewStructuredLogger(logger),
+		Interceptors: o.Interceptors}
 	tlsCfg, err := o.tlsConfig()
 	if err != nil {
 		return nil, err
