@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/settleflow/settleflow/internal/agreement"
+	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -43,7 +44,9 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 		if !ok {
 			return OpenResult{}, badData(fmt.Errorf("scope %s source %s: no agreement for partner %s", sc.Name, src.Name, src.Partner))
 		}
-		v, err := ag.InForce(in.PeriodStart, in.PeriodEnd)
+		// Agreements are dated in business days of the scope's calendar.
+		from, to := sc.Calendar.BusinessDates(calendar.Period{Start: in.PeriodStart, End: in.PeriodEnd})
+		v, err := ag.InForce(from, to)
 		if err != nil {
 			return OpenResult{}, badData(fmt.Errorf("scope %s partner %s: %w", sc.Name, src.Partner, err))
 		}

@@ -228,6 +228,14 @@ func (c Calendar) Key(p Period) string {
 	return first.Format("2006-01-02")
 }
 
+// BusinessDates returns the local business dates a period covers, as UTC
+// midnights [from, to): contracts are dated in business days, so terms
+// that change "on 1 December" apply from the gaming day named 1 December,
+// whatever instant that day starts at in UTC.
+func (c Calendar) BusinessDates(p Period) (from, to time.Time) {
+	return c.businessDate(p.Start), c.businessDate(p.End)
+}
+
 // Parse reads a period typed by a person: a business date "2006-01-02" (the
 // period containing that date), a month "2006-01" (monthly calendars only),
 // or an explicit RFC 3339 interval "start/end" that must match the

@@ -170,3 +170,30 @@ func TestPeriodEndingAt(t *testing.T) {
 		})
 	}
 }
+
+func TestBusinessDates(t *testing.T) {
+	cal, err := New("daily", "Asia/Seoul", "00:00", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cal.Parse("2026-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := cal.BusinessDates(p)
+	if !from.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) || !to.Equal(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("business dates of %s = %s..%s", p, from, to)
+	}
+	monthly, err := New("monthly", "Europe/Berlin", "06:00", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = monthly.Parse("2026-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to = monthly.BusinessDates(p)
+	if !from.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) || !to.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("business dates of %s = %s..%s", p, from, to)
+	}
+}

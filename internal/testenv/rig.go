@@ -160,6 +160,17 @@ func Context(tb testing.TB, d time.Duration) context.Context {
 // file replaced by scopeYAML when it is not empty.
 func Catalog(tb testing.TB, scopeYAML string) catalog.Catalog {
 	tb.Helper()
+	files := map[string]string{}
+	if scopeYAML != "" {
+		files["scopes/"+DemoScope+".yaml"] = scopeYAML
+	}
+	return CatalogWith(tb, files)
+}
+
+// CatalogWith is the embedded example configuration with the given files
+// (path → content, e.g. "agreements/acme-games.yaml") replaced or added.
+func CatalogWith(tb testing.TB, files map[string]string) catalog.Catalog {
+	tb.Helper()
 	fsys := fstest.MapFS{}
 	err := fs.WalkDir(config.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -172,8 +183,8 @@ func Catalog(tb testing.TB, scopeYAML string) catalog.Catalog {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if scopeYAML != "" {
-		fsys["scopes/"+DemoScope+".yaml"] = &fstest.MapFile{Data: []byte(scopeYAML)}
+	for path, content := range files {
+		fsys[path] = &fstest.MapFile{Data: []byte(content)}
 	}
 	c, err := catalog.FromFS(fsys)
 	if err != nil {
