@@ -15,7 +15,7 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	if err != nil {
 		return ValidateResult{}, err
 	}
-	bets, err := a.Store.BetIDs(ctx, in.CycleID)
+	bets, err := a.knownBets(ctx, c)
 	if err != nil {
 		return ValidateResult{}, err
 	}
@@ -45,4 +45,37 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	}
 	return ValidateResult{Staged: counts.Staged, Accepted: counts.Accepted, Rejected: counts.Rejected,
 		FormatRejects: counts.FormatRejects, Conflicts: counts.Conflicts, ByReason: counts.ByReason}, nil
+}
+
+// knownBets are the bets a rollback of this cycle may cancel: the cycle's
+// own, and, for rollbacks that reference none of those, bets accepted in
+// the scope's earlier settled cycles.
+func (a *Activities) knownBets(ctx context.Context, c store.Cycle) (map[string]map[string]bool, error) {
+	bets, err := a.Store.BetIDs(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	missing := map[string][]string{}
+	err = a.Store.EachStaged(ctx, c.ID, func(t store.StagedTxn) error {
+		if t.Type == "rollback" && !bets[t.Source][t.RefID] {
+			missing[t.Source] = append(missing[t.Source], t.RefID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for source, ids := range missing {
+		earlier, err := a.Store.EarlierBets(ctx, c.Scope, c.PeriodStart, source, ids)
+		if err != nil {
+			return nil, err
+		}
+		if bets[source] == nil {
+			bets[source] = map[string]bool{}
+		}
+		for id := range earlier {
+			bets[source][id] = true
+		}
+	}
+	return bets, nil
 }

@@ -72,6 +72,33 @@ func (s *Store) BetIDs(ctx context.Context, cycleID uuid.UUID) (map[string]map[s
 	return bets, rows.Err()
 }
 
+// EarlierBets returns which of ids are bets of the source accepted in the
+// scope's earlier settled cycles: a rollback may cancel a bet placed just
+// before the period's cut-off.
+func (s *Store) EarlierBets(ctx context.Context, scope string, before time.Time, source string, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT t.transaction_id FROM staged_transactions t
+		JOIN cycles c ON c.id = t.cycle_id
+		WHERE c.scope = $1 AND c.period_start < $2 AND c.status IN ('completed', 'superseded')
+		  AND t.source = $3 AND t.type = 'bet' AND t.status = 'accepted' AND t.transaction_id = ANY($4)`,
+		scope, before, source, ids)
+	if err != nil {
+		return nil, fmt.Errorf("earlier bets of %s/%s: %w", scope, source, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		found[id] = true
+	}
+	return found, rows.Err()
+}
+
 // ApplyValidation marks every staged transaction of the cycle accepted but
 // the rejected ones, and quarantines the rejections, in one transaction.
 // Running it again with the same rejections changes nothing.

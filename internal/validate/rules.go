@@ -59,7 +59,7 @@ func (r Rules) Check(t Txn) []Rejection {
 			t.Timestamp.UTC().Format(time.RFC3339), r.PeriodStart.UTC().Format(time.RFC3339), r.PeriodEnd.UTC().Format(time.RFC3339))
 	}
 	if t.Type == "rollback" && !r.KnownBet(t.RefID) {
-		reject(OrphanRollback, "rollback references bet %q, which is not in this cycle", t.RefID)
+		reject(OrphanRollback, "rollback references bet %q, which is neither in this cycle nor accepted in an earlier one", t.RefID)
 	}
 	return out
 }
