@@ -31,6 +31,7 @@ func Replay(h *historypb.History) error {
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflow(SettlementCycle)
 	r.RegisterWorkflow(PullSource)
+	r.RegisterWorkflow(ScheduledCycle)
 	return replayWith(r, h)
 }
 

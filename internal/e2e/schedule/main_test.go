@@ -33,6 +33,7 @@ type env struct {
 	store     *store.Store
 	catalog   catalog.Catalog
 	schedules platform.Schedules
+	rig       *testenv.Rig
 }
 
 // newEnv starts everything a scheduled cycle needs: a rig with its own
@@ -40,7 +41,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	r := server.NewRig(t, testenv.RigOptions{})
-	return &env{ns: r.Namespace, client: r.Client, store: r.Store, catalog: r.Catalog,
+	return &env{ns: r.Namespace, client: r.Client, store: r.Store, catalog: r.Catalog, rig: r,
 		schedules: platform.Schedules{Client: r.Client, Catalog: r.Catalog}}
 }
 

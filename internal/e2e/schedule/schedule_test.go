@@ -109,6 +109,7 @@ func TestTriggerSettlesLatestEndedPeriod(t *testing.T) {
 		t.Fatalf("scheduled run = %+v, want period %s started", res, want)
 	}
 	e.assertCompleted(t, ctx, res.WorkflowID)
+	e.rig.SaveGolden(t, action.StartWorkflowResult.WorkflowID, action.StartWorkflowResult.FirstExecutionRunID, "scheduled-cycle-v1")
 	if rows := e.cycleRows(t, ctx); len(rows) != 1 || rows[0].key != want || rows[0].status != "completed" {
 		t.Fatalf("cycles rows = %+v, want one completed %s", rows, want)
 	}
