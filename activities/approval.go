@@ -3,7 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/settleflow/settleflow/internal/agreement"
 	"github.com/settleflow/settleflow/internal/money"
@@ -70,7 +71,7 @@ func (a *Activities) newAgreementVersions(ctx context.Context, c store.Cycle) ([
 		return nil, err
 	}
 	var reasons []string
-	for _, partner := range sortedKeys(now) {
+	for _, partner := range slices.Sorted(maps.Keys(now)) {
 		old, had := before[partner]
 		if !had || old.Number != now[partner].Number {
 			reasons = append(reasons, fmt.Sprintf("%s is settled under agreement version %d, new since cycle %s %s",
@@ -85,15 +86,6 @@ func versionWord(had bool, v agreement.Version) string {
 		return "(no agreement then)"
 	}
 	return fmt.Sprintf("(version %d)", v.Number)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func formatAmount(amount int64, currency string) string {

@@ -7,7 +7,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -48,10 +49,10 @@ func (c Config) StartDevArgs() ([]string, error) {
 // launchers that set the namespace themselves.
 func (c Config) ExtraArgs() ([]string, error) {
 	var args []string
-	for _, name := range sortedKeys(c.SearchAttributes) {
+	for _, name := range slices.Sorted(maps.Keys(c.SearchAttributes)) {
 		args = append(args, "--search-attribute", name+"="+c.SearchAttributes[name])
 	}
-	for _, key := range sortedKeys(c.DynamicConfig) {
+	for _, key := range slices.Sorted(maps.Keys(c.DynamicConfig)) {
 		value, err := json.Marshal(c.DynamicConfig[key])
 		if err != nil {
 			return nil, fmt.Errorf("dynamic config %s: %w", key, err)
@@ -64,13 +65,4 @@ func (c Config) ExtraArgs() ([]string, error) {
 // FrontendAddress is the dev server's gRPC address on loopback.
 func (c Config) FrontendAddress() string {
 	return "127.0.0.1:" + strconv.Itoa(c.FrontendPort)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

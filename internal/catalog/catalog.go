@@ -5,8 +5,9 @@ package catalog
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/agreement"
@@ -72,10 +73,5 @@ func (c Catalog) Scope(name string) (scope.Scope, error) {
 
 // ScopeNames lists the scopes in order.
 func (c Catalog) ScopeNames() []string {
-	names := make([]string, 0, len(c.Scopes))
-	for n := range c.Scopes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(c.Scopes))
 }

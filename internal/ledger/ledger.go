@@ -7,7 +7,8 @@ package ledger
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 )
@@ -54,7 +55,7 @@ func (e Entry) Validate() error {
 		}
 		sums[l.Currency] += l.Amount
 	}
-	for _, cur := range sortedCurrencies(sums) {
+	for _, cur := range slices.Sorted(maps.Keys(sums)) {
 		if sums[cur] != 0 {
 			return fmt.Errorf("entry %s is unbalanced in %s by %d", e.ID, cur, sums[cur])
 		}
@@ -79,13 +80,4 @@ func Balance(lines []Line) map[string]int64 {
 		sums[l.Currency] += l.Amount
 	}
 	return sums
-}
-
-func sortedCurrencies(m map[string]int64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
