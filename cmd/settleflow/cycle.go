@@ -40,6 +40,10 @@ settled or was settled is not started again.`,
 			if err != nil {
 				return err
 			}
+			// A wrong scope or period is reported before any connection.
+			if _, err := platform.CycleInput(cat, scope, period, actor); err != nil {
+				return err
+			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
 				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
 				return startCycle(cmd, c, cat, req, wait)

@@ -56,3 +56,19 @@ func TestCycleStartRequiresFlags(t *testing.T) {
 		t.Fatalf("missing --period: %v", err)
 	}
 }
+
+// Unreachable infrastructure is named in the error, with its address.
+func TestUnreachableServicesAreNamed(t *testing.T) {
+	_, err := runCLI(t, "cycle", "start", "--scope", "demo-casino", "--period", "2026-11-01", "--temporal-address", "127.0.0.1:1")
+	if err == nil || !strings.Contains(err.Error(), "temporal at 127.0.0.1:1") || !strings.Contains(err.Error(), "unreachable") {
+		t.Errorf("unreachable Temporal: %v", err)
+	}
+	_, err = runCLI(t, "migrate", "--create-database=false", "--database-url", "postgres://postgres@127.0.0.1:1/settleflow")
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") || !strings.Contains(err.Error(), "unreachable") {
+		t.Errorf("unreachable Postgres: %v", err)
+	}
+	_, err = runCLI(t, "cycle", "start", "--scope", "nope", "--period", "2026-11-01")
+	if err == nil || !strings.Contains(err.Error(), `unknown scope "nope"`) {
+		t.Errorf("unknown scope: %v", err)
+	}
+}
