@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"maps"
 
 	"github.com/settleflow/settleflow/internal/money"
 	"github.com/settleflow/settleflow/internal/store"
@@ -48,34 +49,21 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 }
 
 // knownBets are the bets a rollback of this cycle may cancel: the cycle's
-// own, and, for rollbacks that reference none of those, bets accepted in
-// the scope's earlier settled cycles.
+// own, and those accepted in the scope's earlier settled cycles.
 func (a *Activities) knownBets(ctx context.Context, c store.Cycle) (map[string]map[string]bool, error) {
 	bets, err := a.Store.BetIDs(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	missing := map[string][]string{}
-	err = a.Store.EachStaged(ctx, c.ID, func(t store.StagedTxn) error {
-		if t.Type == "rollback" && !bets[t.Source][t.RefID] {
-			missing[t.Source] = append(missing[t.Source], t.RefID)
-		}
-		return nil
-	})
+	earlier, err := a.Store.EarlierBets(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	for source, ids := range missing {
-		earlier, err := a.Store.EarlierBets(ctx, c.Scope, c.PeriodStart, source, ids)
-		if err != nil {
-			return nil, err
-		}
+	for source, ids := range earlier {
 		if bets[source] == nil {
 			bets[source] = map[string]bool{}
 		}
-		for id := range earlier {
-			bets[source][id] = true
-		}
+		maps.Copy(bets[source], ids)
 	}
 	return bets, nil
 }

@@ -57,46 +57,42 @@ func (s *Store) BetIDs(ctx context.Context, cycleID uuid.UUID) (map[string]map[s
 	if err != nil {
 		return nil, fmt.Errorf("bet ids of cycle %s: %w", cycleID, err)
 	}
+	return collectBySource(rows)
+}
+
+// collectBySource reads (source, id) rows into a set per source.
+func collectBySource(rows pgx.Rows) (map[string]map[string]bool, error) {
 	defer rows.Close()
-	bets := map[string]map[string]bool{}
+	out := map[string]map[string]bool{}
 	for rows.Next() {
 		var source, id string
 		if err := rows.Scan(&source, &id); err != nil {
-			return nil, fmt.Errorf("scan bet id of cycle %s: %w", cycleID, err)
+			return nil, fmt.Errorf("scan (source, id): %w", err)
 		}
-		if bets[source] == nil {
-			bets[source] = map[string]bool{}
+		if out[source] == nil {
+			out[source] = map[string]bool{}
 		}
-		bets[source][id] = true
+		out[source][id] = true
 	}
-	return bets, rows.Err()
+	return out, rows.Err()
 }
 
-// EarlierBets returns which of ids are bets of the source accepted in the
-// scope's earlier settled cycles: a rollback may cancel a bet placed just
-// before the period's cut-off.
-func (s *Store) EarlierBets(ctx context.Context, scope string, before time.Time, source string, ids []string) (map[string]bool, error) {
-	found := map[string]bool{}
-	if len(ids) == 0 {
-		return found, nil
-	}
-	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT t.transaction_id FROM staged_transactions t
-		JOIN cycles c ON c.id = t.cycle_id
-		WHERE c.scope = $1 AND c.period_start < $2 AND c.status IN ('completed', 'superseded')
-		  AND t.source = $3 AND t.type = 'bet' AND t.status = 'accepted' AND t.transaction_id = ANY($4)`,
-		scope, before, source, ids)
+// EarlierBets returns, per source, the bets that the cycle's rollbacks
+// reference and that were accepted in the scope's earlier settled cycles:
+// a rollback may cancel a bet placed just before the period's cut-off.
+func (s *Store) EarlierBets(ctx context.Context, c Cycle) (map[string]map[string]bool, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT r.source, r.ref_transaction_id
+		FROM staged_transactions r
+		JOIN staged_transactions b ON b.source = r.source AND b.transaction_id = r.ref_transaction_id
+		                          AND b.type = 'bet' AND b.status = 'accepted'
+		JOIN cycles p ON p.id = b.cycle_id
+		WHERE r.cycle_id = $1 AND r.type = 'rollback'
+		  AND p.scope = $2 AND p.period_start < $3 AND p.status IN ('completed', 'superseded')`,
+		c.ID, c.Scope, c.PeriodStart)
 	if err != nil {
-		return nil, fmt.Errorf("earlier bets of %s/%s: %w", scope, source, err)
+		return nil, fmt.Errorf("earlier bets for the rollbacks of cycle %s: %w", c.ID, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		found[id] = true
-	}
-	return found, rows.Err()
+	return collectBySource(rows)
 }
 
 // ApplyValidation marks every staged transaction of the cycle accepted but
