@@ -62,11 +62,11 @@ func (a *Activities) newAgreementVersions(ctx context.Context, c store.Cycle) ([
 	if err != nil || !ok {
 		return nil, err
 	}
-	now, err := a.frozenAgreements(ctx, c)
+	now, err := frozenAgreements(c)
 	if err != nil {
 		return nil, err
 	}
-	before, err := a.frozenAgreements(ctx, prev)
+	before, err := frozenAgreements(prev)
 	if err != nil {
 		return nil, err
 	}

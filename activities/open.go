@@ -110,7 +110,7 @@ func (a *Activities) refuseSettled(ctx context.Context, in OpenInput) error {
 }
 
 // frozenAgreements reads back the versions a cycle was opened with.
-func (a *Activities) frozenAgreements(ctx context.Context, c store.Cycle) (map[string]agreement.Version, error) {
+func frozenAgreements(c store.Cycle) (map[string]agreement.Version, error) {
 	versions := map[string]agreement.Version{}
 	if err := json.Unmarshal(c.Agreements, &versions); err != nil {
 		return nil, fmt.Errorf("cycle %s: frozen agreements: %w", c.ID, err)

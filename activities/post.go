@@ -11,9 +11,8 @@ import (
 	"github.com/settleflow/settleflow/internal/store"
 )
 
-func settlementEntryID(c CycleRef) CycleRef {
-	return CycleRef{CycleID: StepID(c.CycleID, "journal/settlement")}
-}
+// settlementEntryID is the ID of a cycle's settlement journal entry.
+func settlementEntryID(cycleID uuid.UUID) uuid.UUID { return StepID(cycleID, "journal/settlement") }
 
 // Post books the cycle's shares as one balanced journal entry. The entry ID
 // is derived from the cycle, so a retry finds it posted and stops.
@@ -30,7 +29,7 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 	for i, l := range lines {
 		shares[i] = ledger.Share{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR, PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount}
 	}
-	id := settlementEntryID(in).CycleID
+	id := settlementEntryID(in.CycleID)
 	desc := fmt.Sprintf("settlement %s %s rev %d", c.Scope, c.PeriodKey, c.Revision)
 	entry, err := ledger.SettlementEntry(id, c.ID, desc, shares)
 	if err != nil {
@@ -44,7 +43,7 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 	}
 	if c.Supersedes != nil {
 		// The revision replaces the earlier settlement: reverse it.
-		prev := settlementEntryID(CycleRef{CycleID: *c.Supersedes}).CycleID
+		prev := settlementEntryID(*c.Supersedes)
 		reason := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
 		if err := a.reverseEntry(ctx, prev, StepID(c.ID, "journal/supersede"), c.ID, reason); err != nil {
 			return PostResult{}, err
@@ -61,7 +60,7 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 func (a *Activities) Reverse(ctx context.Context, in CompensateInput) (PostResult, error) {
 	ref := CycleRef{CycleID: in.CycleID}
 	id := StepID(in.CycleID, "journal/reversal")
-	if err := a.reverseEntry(ctx, settlementEntryID(ref).CycleID, id, in.CycleID, "reversal: "+in.Reason); err != nil {
+	if err := a.reverseEntry(ctx, settlementEntryID(in.CycleID), id, in.CycleID, "reversal: "+in.Reason); err != nil {
 		return PostResult{}, err
 	}
 	err := a.reverseEntry(ctx, StepID(in.CycleID, "journal/supersede"), StepID(in.CycleID, "journal/supersede-undone"),

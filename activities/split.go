@@ -15,7 +15,7 @@ func (a *Activities) Split(ctx context.Context, in CycleRef) (SplitResult, error
 	if err != nil {
 		return SplitResult{}, err
 	}
-	versions, err := a.frozenAgreements(ctx, c)
+	versions, err := frozenAgreements(c)
 	if err != nil {
 		return SplitResult{}, err
 	}

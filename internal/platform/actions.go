@@ -6,9 +6,11 @@ import (
 	"strings"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -77,16 +79,9 @@ func ListCycles(ctx context.Context, c client.Client, scope, status string, limi
 			if e.GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 				l.Closed = e.GetCloseTime().AsTime()
 			}
-			sa := e.GetSearchAttributes().GetIndexedFields()
-			decode := func(name string, v any) {
-				if p, ok := sa[name]; ok {
-					_ = converterFor().FromPayload(p, v)
-				}
+			if err := decodeListing(&l, e.GetSearchAttributes().GetIndexedFields()); err != nil {
+				return nil, fmt.Errorf("cycle %s: %w", l.WorkflowID, err)
 			}
-			decode(workflows.StatusAttr.GetName(), &l.Status)
-			decode(workflows.ScopeAttr.GetName(), &l.Scope)
-			decode(workflows.PeriodAttr.GetName(), &l.Period)
-			decode(workflows.RevisionAttr.GetName(), &l.Revision)
 			out = append(out, l)
 			if limit > 0 && len(out) >= limit {
 				return out, nil
@@ -97,4 +92,23 @@ func ListCycles(ctx context.Context, c client.Client, scope, status string, limi
 			return out, nil
 		}
 	}
+}
+
+// decodeListing fills the listing from the cycle's search attributes; a
+// cycle started without one (an old run) leaves that field empty.
+func decodeListing(l *CycleListing, sa map[string]*commonpb.Payload) error {
+	dc := converter.GetDefaultDataConverter()
+	for name, v := range map[string]any{
+		workflows.StatusAttr.GetName(): &l.Status, workflows.ScopeAttr.GetName(): &l.Scope,
+		workflows.PeriodAttr.GetName(): &l.Period, workflows.RevisionAttr.GetName(): &l.Revision,
+	} {
+		p, ok := sa[name]
+		if !ok {
+			continue
+		}
+		if err := dc.FromPayload(p, v); err != nil {
+			return fmt.Errorf("search attribute %s: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -7,11 +7,8 @@ import (
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/encoding/protojson"
 )
-
-func converterFor() converter.DataConverter { return converter.GetDefaultDataConverter() }
 
 // History fetches a workflow run's full history (the latest run when runID
 // is empty).
