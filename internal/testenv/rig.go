@@ -21,10 +21,16 @@ import (
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/workflows"
 )
 
 // DemoScope is the embedded example scope the rigs settle.
 const DemoScope = "demo-casino"
+
+// FastTuning makes a failing step exhaust its retries in well under a
+// second and a dead worker's pull retry within seconds.
+var FastTuning = workflows.Tuning{MaxAttempts: 2, RetryInterval: 100 * time.Millisecond,
+	ActivityDeadline: 30 * time.Second, PullHeartbeat: 5 * time.Second}
 
 // Rig is one test's private settleflow: its own namespace on the shared
 // dev server, database, simulated feed and in-process worker.

@@ -21,9 +21,7 @@ var server *testenv.Temporal
 
 func TestMain(m *testing.M) { testenv.Main(m, &server) }
 
-// fast makes a failing step exhaust its retries in well under a second.
-var fast = workflows.Tuning{MaxAttempts: 2, RetryInterval: 100 * time.Millisecond,
-	ActivityDeadline: 30 * time.Second, PullHeartbeat: 5 * time.Second}
+var fast = testenv.FastTuning
 
 func start(t *testing.T, r *testenv.Rig, period, actor string, tuning workflows.Tuning, revise bool) platform.Started {
 	t.Helper()

@@ -13,7 +13,6 @@ import (
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 var server *testenv.Temporal
@@ -22,8 +21,7 @@ func TestMain(m *testing.M) { testenv.Main(m, &server) }
 
 const demo = "demo-casino"
 
-// fast makes a failing step surface in seconds instead of minutes.
-var fast = workflows.Tuning{MaxAttempts: 2, RetryInterval: 100 * time.Millisecond, ActivityDeadline: 30 * time.Second}
+var fast = testenv.FastTuning
 
 // env is one test's private world: a namespace, so its worker and its
 // visibility queries see only its own workflows, a database and a feed.
