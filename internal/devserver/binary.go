@@ -48,7 +48,9 @@ func EnsureBinary(ctx context.Context, logger *slog.Logger) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	tmp := path + ".partial"
+	// Test packages run in parallel and may all find the binary missing;
+	// each builds to its own file and the rename is atomic.
+	tmp := fmt.Sprintf("%s.partial-%d", path, os.Getpid())
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, "github.com/temporalio/cli/cmd/temporal")
 	cmd.Dir = tools
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
