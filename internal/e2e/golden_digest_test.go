@@ -75,4 +75,3 @@ func (e *env) digest(query string, args ...any) string {
 	}
 	return fmt.Sprintf("%d:%s", len(lines), hex.EncodeToString(h.Sum(nil)))
 }
-
