@@ -169,3 +169,33 @@ type CompensateInput struct {
 	Source  string
 	Reason  string
 }
+
+// SliceInput names one slice of one source's period: [From, To), the
+// Index-th of Of slices. Slices of a source are pulled side by side.
+type SliceInput struct {
+	CycleID uuid.UUID
+	Scope   string
+	Source  string
+	Index   int
+	Of      int
+	From    time.Time
+	To      time.Time
+}
+
+// SliceProgress is heartbeated while a slice is pulled, on a timer and
+// after every committed batch: Cursor is the cursor after the last
+// committed page, so a retried attempt resumes there. Counts are
+// cumulative across attempts.
+type SliceProgress struct {
+	Cursor   string
+	Pages    int
+	Received int   // format-valid records committed to staging
+	Rejects  int   // format rejects quarantined
+	Bytes    int64 // response bytes read
+	// Total is the record count the source reports for the slice, -1 when
+	// it does not say.
+	Total int64
+	// Seen holds a fingerprint of every cursor followed, so a feed whose
+	// cursor repeats or goes back is caught even across attempts.
+	Seen []uint64
+}

@@ -1,6 +1,10 @@
 package workflows
 
-import "go.temporal.io/sdk/temporal"
+import (
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/settleflow/settleflow/activities"
+)
 
 // TaskQueue is where settleflow workers poll.
 const TaskQueue = "settleflow"
@@ -68,4 +72,17 @@ var (
 // can never be settled twice at once.
 func WorkflowID(scope, periodKey string) string {
 	return "settle/" + scope + "/" + periodKey
+}
+
+// QueryPullProgress is the query a PullSource child answers with a
+// PullView: what its finished slices pulled. Running slices report through
+// their heartbeats (activities.SliceProgress).
+const QueryPullProgress = "progress"
+
+// PullView is one source's pull as far as its finished slices go.
+type PullView struct {
+	Source     string
+	Slices     int
+	SlicesDone int
+	Done       activities.SliceProgress // summed over finished slices
 }
