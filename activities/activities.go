@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -21,6 +22,8 @@ import (
 type Activities struct {
 	Store   *store.Store
 	Catalog catalog.Catalog
+	// Sources holds the source adapters; nil means every adapter.
+	Sources *source.Registry
 	// Getenv resolves source URLs and tokens; nil means os.Getenv.
 	Getenv func(string) string
 	HTTP   *http.Client

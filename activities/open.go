@@ -36,7 +36,8 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	}
 	versions := map[string]agreement.Version{}
 	for _, src := range sc.Sources {
-		res.Sources = append(res.Sources, SourceRef{Name: src.Name, Kind: src.Kind, Partner: src.Partner, Optional: src.Optional})
+		res.Sources = append(res.Sources, SourceRef{Name: src.Name, Kind: src.Kind, Partner: src.Partner, Optional: src.Optional,
+			Slices: src.Slices, Parallel: src.Parallel})
 		if _, done := versions[src.Partner]; done || src.Partner == "" {
 			continue
 		}
@@ -69,7 +70,7 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, err
 	}
-	return res, nil
+	return res, a.Store.CreateStaging(ctx, in.CycleID)
 }
 
 // revisionOf finds the completed cycle a revise settles again. The first

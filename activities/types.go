@@ -32,6 +32,11 @@ type SourceRef struct {
 	Kind     string
 	Partner  string
 	Optional bool
+	// Slices and Parallel shape the pull: how many time slices the period
+	// is cut into, and how many are pulled at once. Zero in cycles opened
+	// before pulls were sliced.
+	Slices   int
+	Parallel int
 }
 
 // FrozenAgreement is the agreement version a cycle settles a partner under.
@@ -195,7 +200,11 @@ type SliceProgress struct {
 	// Total is the record count the source reports for the slice, -1 when
 	// it does not say.
 	Total int64
-	// Seen holds a fingerprint of every cursor followed, so a feed whose
-	// cursor repeats or goes back is caught even across attempts.
-	Seen []uint64
+}
+
+// FinishInput ends one source's pull with what its slices pulled.
+type FinishInput struct {
+	CycleID uuid.UUID
+	Source  string
+	Slices  []SliceProgress
 }

@@ -89,7 +89,7 @@ func (c *cycle) pull(ctx workflow.Context) error {
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, PullSource, PullSourceInput{
 			Pull: activities.PullInput{CycleID: c.id, Scope: c.in.Scope, Source: src.Name,
 				PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd},
-			Tuning: c.in.Tuning,
+			Tuning: c.in.Tuning, Slices: src.Slices, Parallel: src.Parallel,
 		})
 	}
 	var firstErr error
@@ -114,7 +114,7 @@ func (c *cycle) pull(ctx workflow.Context) error {
 
 func (c *cycle) validate(ctx workflow.Context) error {
 	res := &c.result.Validation
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Validate, c.ref()).Get(ctx, res); err != nil {
+	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Validate, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
 	c.count(StepValidate, "staged", res.Staged)
@@ -135,7 +135,7 @@ func (c *cycle) split(ctx workflow.Context) error {
 
 func (c *cycle) post(ctx workflow.Context) error {
 	res := &c.result.Posting
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Post, c.ref()).Get(ctx, res); err != nil {
+	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Post, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
 	c.count(StepPost, "lines", int64(res.Lines))

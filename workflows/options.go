@@ -52,13 +52,23 @@ func (t Tuning) stepOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// pullOptions add a heartbeat timeout so a dead worker's pull is retried
-// within seconds, resuming from the heartbeated cursor.
-func (t Tuning) pullOptions(ctx workflow.Context) workflow.Context {
+// longOptions are for steps that work through a cycle's records and
+// heartbeat on a timer while they do: a dead worker is noticed within the
+// heartbeat timeout, not at the deadline.
+func (t Tuning) longOptions(ctx workflow.Context) workflow.Context {
 	ctx = t.stepOptions(ctx)
 	opts := workflow.GetActivityOptions(ctx)
-	opts.StartToCloseTimeout = 2 * time.Hour
 	opts.HeartbeatTimeout = t.heartbeat()
+	return workflow.WithActivityOptions(ctx, opts)
+}
+
+// pullOptions give a slice time to page through a large source; it
+// heartbeats its cursor, so a dead worker's slice is retried within the
+// heartbeat timeout, resuming after the last committed page.
+func (t Tuning) pullOptions(ctx workflow.Context) workflow.Context {
+	ctx = t.longOptions(ctx)
+	opts := workflow.GetActivityOptions(ctx)
+	opts.StartToCloseTimeout = 2 * time.Hour
 	return workflow.WithActivityOptions(ctx, opts)
 }
 

@@ -10,6 +10,10 @@ const (
 	// abort, auto-abort), an approval gate sits before posting, compensations
 	// that keep failing block too, and revisions supersede earlier cycles.
 	changeOperatorActions = "operator-actions"
+	// changeSlicedPull: PullSource cuts the period into time slices pulled
+	// by PullSlice activities side by side, then finishes the source's
+	// staging with FinishPull, instead of one Pull activity.
+	changeSlicedPull = "sliced-pull"
 )
 
 // features are the behaviours this run has, decided by its versions.

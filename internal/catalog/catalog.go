@@ -12,6 +12,7 @@ import (
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/agreement"
 	"github.com/settleflow/settleflow/internal/scope"
+	"github.com/settleflow/settleflow/internal/source/adapters"
 )
 
 // Catalog is the loaded configuration.
@@ -34,7 +35,7 @@ func Load(dir string) (Catalog, error) {
 
 // FromFS reads scopes/*.yaml and every agreement they name.
 func FromFS(fsys fs.FS) (Catalog, error) {
-	scopes, err := scope.LoadDir(fsys, "scopes")
+	scopes, err := scope.LoadDir(fsys, "scopes", adapters.Check)
 	if err != nil {
 		return Catalog{}, err
 	}

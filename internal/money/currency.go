@@ -1,6 +1,9 @@
 package money
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Currency is an ISO-4217 currency and the number of decimal digits of its
 // minor unit (USD 2: amounts are cents; KRW 0: amounts are whole won).
@@ -43,4 +46,15 @@ func Lookup(code string) (Currency, error) {
 func Known(code string) bool {
 	_, ok := exponents[code]
 	return ok
+}
+
+// Codes lists every known currency code in order, for checks that run
+// where a lookup function cannot go (a SQL array parameter).
+func Codes() []string {
+	codes := make([]string, 0, len(exponents))
+	for c := range exponents {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	return codes
 }

@@ -8,11 +8,16 @@ import (
 	"strings"
 )
 
+// SourceCheck says whether a source can be pulled as configured — whether
+// an adapter serves its kind, within that kind's limits; nil accepts any.
+type SourceCheck func(Source) error
+
 // LoadDir reads every *.yaml file directly in dir of fsys, one scope per file,
 // keyed by scope name. The file must be named after its scope so an operator
 // looking for a scope's config finds it by name, and two files can never
-// define the same scope.
-func LoadDir(fsys fs.FS, dir string) (map[string]Scope, error) {
+// define the same scope. Every source must pass check; one that does not is
+// reported with the file and the line naming its kind.
+func LoadDir(fsys fs.FS, dir string, check SourceCheck) (map[string]Scope, error) {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("scope: listing %s: %w", dir, err)
@@ -33,9 +38,24 @@ func LoadDir(fsys fs.FS, dir string) (map[string]Scope, error) {
 		if want := strings.TrimSuffix(path.Base(file), ".yaml"); s.Name != want {
 			return nil, fmt.Errorf("%s: scope %q must live in a file named %s.yaml", file, s.Name, s.Name)
 		}
+		if err := checkSources(s, check); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
 		scopes[s.Name] = s
 	}
 	return scopes, nil
+}
+
+func checkSources(s Scope, check SourceCheck) error {
+	if check == nil {
+		return nil
+	}
+	for _, src := range s.Sources {
+		if err := check(src); err != nil {
+			return fmt.Errorf("line %d: scope %s source %s: %w", src.KindLine, s.Name, src.Name, err)
+		}
+	}
+	return nil
 }
 
 // AgreementPath is where the agreement file of partner lives for scopes read

@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 )
 
 func TestLoadDirEmbeddedDemo(t *testing.T) {
-	scopes, err := LoadDir(config.FS, "scopes")
+	scopes, err := LoadDir(config.FS, "scopes", knownKinds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,8 +29,9 @@ func TestLoadDirEmbeddedDemo(t *testing.T) {
 		t.Errorf("2026-11-01 = %s", p)
 	}
 	want := Source{
-		Name: "aggregator", Kind: KindProvider, Partner: "acme-games", URL: "http://127.0.0.1:8711",
+		Name: "aggregator", Kind: "provider", KindLine: 9, Partner: "acme-games", URL: "http://127.0.0.1:8711",
 		TokenEnv: "SETTLEFLOW_DEMO_PROVIDER_TOKEN", Token: "demo-token", PageSize: 500,
+		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages,
 	}
 	if len(s.Sources) != 1 || s.Sources[0] != want {
 		t.Errorf("sources = %+v", s.Sources)
@@ -48,6 +50,15 @@ func TestLoadDirEmbeddedDemo(t *testing.T) {
 			t.Errorf("agreement %s: %v", p, err)
 		}
 	}
+}
+
+// knownKinds stands in for the adapter registry.
+func knownKinds(src Source) error {
+	switch src.Kind {
+	case "provider", "wallet", "psp", "traffic", "fx":
+		return nil
+	}
+	return fmt.Errorf("source kind %q has no adapter", src.Kind)
 }
 
 func TestLoadDir(t *testing.T) {
@@ -69,8 +80,11 @@ func TestLoadDir(t *testing.T) {
 			"cfg/scopes/kr-casino.yaml": {Data: []byte(good + "blockd: {}\n")},
 		}, wantErr: []string{"cfg/scopes/kr-casino.yaml", "line 11", "blockd"}},
 		{name: "validation error names the file", files: fstest.MapFS{
+			"cfg/scopes/kr-casino.yaml": {Data: []byte(strings.Replace(good, "partner: acme-games", "partner: acme-games\n    page_size: -1", 1))},
+		}, wantErr: []string{"cfg/scopes/kr-casino.yaml: scope kr-casino: sources[0]", "page_size -1"}},
+		{name: "a kind without an adapter is refused at its line", files: fstest.MapFS{
 			"cfg/scopes/kr-casino.yaml": {Data: []byte(strings.Replace(good, "kind: provider", "kind: bank", 1))},
-		}, wantErr: []string{"cfg/scopes/kr-casino.yaml: scope kr-casino: sources[0]", `"bank"`}},
+		}, wantErr: []string{"cfg/scopes/kr-casino.yaml: line 8: scope kr-casino source aggregator", `kind "bank" has no adapter`}},
 		{name: "file name must match scope", files: fstest.MapFS{
 			"cfg/scopes/kr.yaml": {Data: []byte(good)},
 		}, wantErr: []string{`cfg/scopes/kr.yaml: scope "kr-casino" must live in a file named kr-casino.yaml`}},
@@ -80,7 +94,7 @@ func TestLoadDir(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := LoadDir(tt.files, "cfg/scopes")
+			got, err := LoadDir(tt.files, "cfg/scopes", knownKinds)
 			if len(tt.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("LoadDir succeeded with %v, want error", keys(got))

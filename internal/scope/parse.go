@@ -38,13 +38,30 @@ type scopeFile struct {
 
 type sourceFile struct {
 	Name     string      `yaml:"name"`
-	Kind     string      `yaml:"kind"`
+	Kind     located     `yaml:"kind"`
 	Partner  string      `yaml:"partner"`
 	URL      string      `yaml:"url"`
 	TokenEnv string      `yaml:"token_env"`
 	Token    string      `yaml:"token"`
 	PageSize wholeNumber `yaml:"page_size"`
+	Slices   wholeNumber `yaml:"slices"`
+	Parallel wholeNumber `yaml:"parallel"`
+	MaxPages wholeNumber `yaml:"max_pages"`
 	Optional bool        `yaml:"optional"`
+}
+
+// located is a string that remembers the line it was written on.
+type located struct {
+	Value string
+	Line  int
+}
+
+func (l *located) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a string", n.Line)
+	}
+	l.Value, l.Line = n.Value, n.Line
+	return nil
 }
 
 // wholeNumber refuses YAML floats: yaml.v3 would otherwise truncate 5.5 to 5
@@ -103,8 +120,9 @@ func (f scopeFile) build() (Scope, error) {
 	}
 	for _, sf := range f.Sources {
 		s.Sources = append(s.Sources, Source{
-			Name: sf.Name, Kind: sf.Kind, Partner: sf.Partner, URL: sf.URL,
+			Name: sf.Name, Kind: sf.Kind.Value, KindLine: sf.Kind.Line, Partner: sf.Partner, URL: sf.URL,
 			TokenEnv: sf.TokenEnv, Token: sf.Token, PageSize: int(sf.PageSize), Optional: sf.Optional,
+			Slices: int(sf.Slices), Parallel: int(sf.Parallel), MaxPages: int(sf.MaxPages),
 		})
 	}
 	if f.Approval.AmountAbove != nil {
@@ -154,9 +172,9 @@ func (f scopeFile) build() (Scope, error) {
 			return fail("sources[%d]: name %q is used by another source", i, src.Name)
 		}
 		names[src.Name] = true
-		if src.PageSize == 0 {
-			src.PageSize = DefaultPageSize
-		}
+		src.Slices = orDefault(src.Slices, DefaultSlices)
+		src.Parallel = orDefault(src.Parallel, DefaultParallel)
+		src.MaxPages = orDefault(src.MaxPages, DefaultMaxPages)
 	}
 
 	for cur, v := range s.Approval.AmountAbove {
@@ -193,12 +211,10 @@ func (s Source) validate(partners map[string]bool) error {
 	if !idPattern.MatchString(s.Name) {
 		return fmt.Errorf("name %q must match [a-z0-9-]+", s.Name)
 	}
-	known := false
-	for _, k := range kinds {
-		known = known || s.Kind == k
-	}
-	if !known {
-		return fmt.Errorf("source %s: unknown kind %q (want one of %s)", s.Name, s.Kind, strings.Join(kinds, ", "))
+	// Whether an adapter serves the kind is the catalog's check: it knows
+	// the registry, this package does not.
+	if s.Kind == "" {
+		return fmt.Errorf("source %s: kind is required", s.Name)
 	}
 	if s.Partner == "" {
 		return fmt.Errorf("source %s: partner is required", s.Name)
@@ -217,7 +233,18 @@ func (s Source) validate(partners map[string]bool) error {
 		return fmt.Errorf("source %s: token_env %q is not an environment variable name", s.Name, s.TokenEnv)
 	}
 	if s.PageSize < 0 || s.PageSize > MaxPageSize {
-		return fmt.Errorf("source %s: page_size %d must be between 1 and %d", s.Name, s.PageSize, MaxPageSize)
+		return fmt.Errorf("source %s: page_size %d must be between 1 and %d (or 0: the largest the source serves)", s.Name, s.PageSize, MaxPageSize)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"slices", s.Slices}, {"parallel", s.Parallel}, {"max_pages", s.MaxPages}} {
+		if f.v < 0 {
+			return fmt.Errorf("source %s: %s %d is negative", s.Name, f.name, f.v)
+		}
+	}
+	if s.Slices > MaxSlices {
+		return fmt.Errorf("source %s: slices %d is more than %d", s.Name, s.Slices, MaxSlices)
 	}
 	return nil
 }
@@ -239,4 +266,11 @@ func listOf(set map[string]bool) string {
 	}
 	out := slices.Sorted(maps.Keys(set))
 	return strings.Join(out, ", ")
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
 }

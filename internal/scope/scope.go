@@ -12,22 +12,20 @@ import (
 	"github.com/settleflow/settleflow/internal/calendar"
 )
 
-// Source kinds, as written in the YAML.
 const (
-	KindProvider = "provider"
-	KindWallet   = "wallet"
-	KindPSP      = "psp"
-	KindTraffic  = "traffic"
-	KindFX       = "fx"
-)
-
-var kinds = []string{KindProvider, KindWallet, KindPSP, KindTraffic, KindFX}
-
-const (
-	// DefaultPageSize applies when a source leaves page_size out.
-	DefaultPageSize = 500
-	// MaxPageSize bounds a page so one activity call stays small.
+	// MaxPageSize bounds a page whatever the source allows; page_size 0 (or
+	// left out) asks for the largest page the source's kind serves.
 	MaxPageSize = 10000
+	// DefaultSlices and DefaultParallel split a source's period into time
+	// slices pulled side by side; the number does not depend on volume, so
+	// a cycle's history has the same size whatever it settles.
+	DefaultSlices   = 4
+	DefaultParallel = 2
+	// MaxSlices keeps a cycle's history small whatever the configuration.
+	MaxSlices = 64
+	// DefaultMaxPages bounds the pages of one slice, so a feed whose
+	// cursor never ends cannot keep a pull alive forever.
+	DefaultMaxPages = 100_000
 	// DefaultAutoAbortAfter applies when blocked.auto_abort_after is left out.
 	DefaultAutoAbortAfter = 24 * time.Hour
 )
@@ -53,10 +51,18 @@ type Scope struct {
 // Source is one external feed of a scope.
 type Source struct {
 	Name, Kind, Partner string
-	URL                 string // may be empty when only URLEnv supplies it
-	TokenEnv, Token     string
-	PageSize            int
-	Optional            bool
+	// KindLine is the line of the file that names the kind, so a kind
+	// without an adapter is reported where it was written.
+	KindLine        int
+	URL             string // may be empty when only URLEnv supplies it
+	TokenEnv, Token string
+	PageSize        int // 0: the largest page the source serves
+	// Slices is how many time slices the period is pulled in; Parallel is
+	// how many of them are pulled at once.
+	Slices   int
+	Parallel int
+	MaxPages int // per slice
+	Optional bool
 }
 
 // Approval says when a cycle must wait for an operator before posting.

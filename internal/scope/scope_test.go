@@ -28,8 +28,9 @@ func TestParseMinimalDefaults(t *testing.T) {
 	if s.Name != "kr-casino" || s.Calendar.Frequency != calendar.Daily || s.Calendar.Cutoff != 0 {
 		t.Errorf("got %+v", s)
 	}
-	if got := s.Sources[0].PageSize; got != DefaultPageSize {
-		t.Errorf("page size = %d, want default %d", got, DefaultPageSize)
+	if src := s.Sources[0]; src.PageSize != 0 || src.Slices != DefaultSlices || src.Parallel != DefaultParallel ||
+		src.MaxPages != DefaultMaxPages || src.KindLine != 8 {
+		t.Errorf("source defaults = %+v", src)
 	}
 	if s.Blocked.AutoAbortAfter != DefaultAutoAbortAfter {
 		t.Errorf("auto abort = %v, want default %v", s.Blocked.AutoAbortAfter, DefaultAutoAbortAfter)
@@ -69,11 +70,13 @@ blocked:
 	if c.Frequency != calendar.Weekly || c.Location.String() != "Europe/Berlin" || c.Cutoff != 6*time.Hour || c.WeekStart != time.Sunday {
 		t.Errorf("calendar = %+v", c)
 	}
-	want := Source{Name: "aggregator", Kind: KindProvider, Partner: "acme-games", URL: "https://feed.example/v1", TokenEnv: "ACME_TOKEN", PageSize: 2000}
+	want := Source{Name: "aggregator", Kind: "provider", KindLine: s.Sources[0].KindLine, Partner: "acme-games",
+		URL: "https://feed.example/v1", TokenEnv: "ACME_TOKEN", PageSize: 2000,
+		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages}
 	if s.Sources[0] != want {
 		t.Errorf("source 0 = %+v, want %+v", s.Sources[0], want)
 	}
-	if !s.Sources[1].Optional || s.Sources[1].Kind != KindPSP {
+	if !s.Sources[1].Optional || s.Sources[1].Kind != "psp" {
 		t.Errorf("source 1 = %+v", s.Sources[1])
 	}
 	a := s.Approval
@@ -123,8 +126,10 @@ func TestParseErrors(t *testing.T) {
 			wantErr: []string{`sources[1]: name "aggregator" is used by another source`}},
 		{name: "bad source name", doc: strings.Replace(minimal, "name: aggregator", "name: Aggregator", 1),
 			wantErr: []string{`sources[0]: name "Aggregator"`}},
-		{name: "unknown kind", doc: strings.Replace(minimal, "kind: provider", "kind: casino", 1),
-			wantErr: []string{`source aggregator: unknown kind "casino"`, "provider, wallet, psp, traffic, fx"}},
+		{name: "missing kind", doc: strings.Replace(minimal, "kind: provider", "kind: \"\"", 1),
+			wantErr: []string{"source aggregator: kind is required"}},
+		{name: "too many slices", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    slices: 65", 1),
+			wantErr: []string{"slices 65 is more than 64"}},
 		{name: "missing partner", doc: strings.Replace(minimal, "partner: acme-games", "", 1),
 			wantErr: []string{"source aggregator: partner is required"}},
 		{name: "partner without agreement", doc: strings.Replace(minimal, "agreements: [acme-games]", "agreements: [other]", 1),

@@ -2,123 +2,156 @@ package store
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/settleflow/settleflow/internal/source/provider"
+	"github.com/settleflow/settleflow/internal/record"
 )
 
-// PageResult counts what one staged page changed.
-type PageResult struct {
-	Received   int // records in the page that passed format checks
-	Inserted   int // new transactions staged
-	Duplicates int // identical re-deliveries, dropped
-	Conflicts  int // same id with other content, quarantined
-	Rejects    int // format rejects quarantined
+// stagingColumns are staged_records' columns in COPY order.
+var stagingColumns = []string{"cycle_id", "pos", "key", "amount", "occurred_at", "source", "external_id",
+	"reference_id", "player", "type", "currency", "attrs", "content_hash"}
+
+// StagingTable is the partition of staged_records that holds one cycle's
+// records. Hot paths name it directly so they never lock the parent.
+func StagingTable(cycleID uuid.UUID) pgx.Identifier {
+	return pgx.Identifier{"staged_" + strings.ReplaceAll(cycleID.String(), "-", "")}
 }
 
-var stagingColumns = []string{"cycle_id", "source", "transaction_id", "round_id", "player_id", "game_code",
-	"type", "amount", "currency", "occurred_at", "ref_transaction_id", "content_hash"}
-
-// StagePage writes one fetched page in one transaction: the records are
-// COPYed into a temporary table and merged by (cycle, source, transaction
-// id), so a page fetched twice stages its records once. Of two versions of
-// one id the staged one wins (within one page, the lowest content hash, so a
-// re-fetch chooses the same); every other version is quarantined as a
-// conflicting duplicate.
-func (s *Store) StagePage(ctx context.Context, cycleID uuid.UUID, source string, page provider.Page) (PageResult, error) {
-	res := PageResult{Received: len(page.Records), Rejects: len(page.Rejects)}
+// CreateStaging creates the cycle's partition if it does not exist yet. The
+// table is created alone and then attached, which only takes a share-update
+// lock on the parent, so pulls of other cycles are not held up.
+func (s *Store) CreateStaging(ctx context.Context, cycleID uuid.UUID) error {
+	table := StagingTable(cycleID).Sanitize()
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS staging_in
-			(LIKE staged_transactions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
-			return fmt.Errorf("temp staging table: %w", err)
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('staging:' || $1::text))`, cycleID); err != nil {
+			return err
 		}
-		rows := make([][]any, len(page.Records))
-		for i, r := range page.Records {
-			rows[i] = []any{cycleID, source, r.TransactionID, r.RoundID, r.PlayerID, r.GameCode,
-				r.Type, r.Amount, r.Currency, r.Timestamp, r.RefTransactionID, r.Hash}
+		var attached bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+			WHERE c.relname = $1 AND i.inhparent = 'staged_records'::regclass)`, StagingTable(cycleID)[0]).Scan(&attached)
+		if err != nil || attached {
+			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"staging_in"}, stagingColumns, pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy page: %w", err)
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (LIKE staged_records)`); err != nil {
+			return err
 		}
-		inserted, err := tx.Exec(ctx, `
-			INSERT INTO staged_transactions (`+columnList(stagingColumns)+`)
-			SELECT DISTINCT ON (transaction_id) `+columnList(stagingColumns)+`
-			FROM staging_in ORDER BY transaction_id, content_hash
-			ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return fmt.Errorf("merge page: %w", err)
-		}
-		// After the merge, so a record that conflicts with another of the same
-		// page (not only with an earlier page) is quarantined too.
-		conflicts, err := tx.Exec(ctx, `
-			INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
-			SELECT DISTINCT i.cycle_id, i.source, i.transaction_id || '@' || i.content_hash, 'duplicate',
-			       'CONFLICTING_DUPLICATE', 'transaction id already staged with other content; first version kept',
-			       to_jsonb(i) - 'cycle_id' - 'status'
-			FROM staging_in i
-			JOIN staged_transactions s USING (cycle_id, source, transaction_id)
-			WHERE s.content_hash <> i.content_hash
-			ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return fmt.Errorf("quarantine conflicting duplicates: %w", err)
-		}
-		res.Inserted = int(inserted.RowsAffected())
-		res.Conflicts = int(conflicts.RowsAffected())
-		res.Duplicates = res.Received - res.Inserted - res.Conflicts
-		return quarantineFormatRejects(ctx, tx, cycleID, source, page.Rejects)
+		_, err = tx.Exec(ctx, `ALTER TABLE staged_records ATTACH PARTITION `+table+
+			` FOR VALUES IN ('`+cycleID.String()+`')`)
+		return err
 	})
 	if err != nil {
-		return PageResult{}, fmt.Errorf("stage page of %s for cycle %s: %w", source, cycleID, err)
-	}
-	return res, nil
-}
-
-func quarantineFormatRejects(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, source string, rejects []provider.Reject) error {
-	batch := &pgx.Batch{}
-	for _, r := range rejects {
-		raw := r.Raw
-		if !json.Valid(raw) {
-			raw, _ = json.Marshal(string(r.Raw)) // keep the bytes as a JSON string
-		}
-		batch.Queue(`INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
-			VALUES ($1, $2, $3, 'format', $4, $5, $6) ON CONFLICT DO NOTHING`,
-			cycleID, source, rejectKey(r), r.Reason, r.Detail, raw)
-	}
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("quarantine %d format rejects: %w", len(rejects), err)
+		return fmt.Errorf("create staging of cycle %s: %w", cycleID, err)
 	}
 	return nil
 }
 
-// rejectKey identifies a format reject even when it has no usable id, so a
-// re-fetched page quarantines it once.
-func rejectKey(r provider.Reject) string {
-	if r.TransactionID != "" {
-		return r.TransactionID
-	}
-	return "sha256:" + sha256Hex(r.Raw)
-}
-
-// DiscardStaging removes a cycle's staged and quarantined records of one
-// source, or of all when source is empty: the compensation of pull.
-// Staging is scratch space, not the books.
-func (s *Store) DiscardStaging(ctx context.Context, cycleID uuid.UUID, source string) (int64, error) {
-	var removed int64
+// DropStaging removes the cycle's partition and quarantine: the undo of a
+// pull. Staging is scratch space, not the books.
+func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM staged_transactions WHERE cycle_id = $1 AND ($2 = '' OR source = $2)`, cycleID, source)
-		if err != nil {
+		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+StagingTable(cycleID).Sanitize()); err != nil {
 			return err
 		}
-		removed = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1 AND ($2 = '' OR source = $2)`, cycleID, source)
+		if _, err := tx.Exec(ctx, `DELETE FROM cycle_totals WHERE cycle_id = $1`, cycleID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1`, cycleID)
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("discard staging of %s for cycle %s: %w", source, cycleID, err)
+		return fmt.Errorf("drop staging of cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
+// DiscardSource removes one source's staged and quarantined records from
+// the cycle, when an operator settles without it.
+func (s *Store) DiscardSource(ctx context.Context, cycleID uuid.UUID, source string) (int64, error) {
+	var removed int64
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM `+StagingTable(cycleID).Sanitize()+` WHERE source = $1`, source)
+		if err != nil && !isUndefinedTable(err) {
+			return err
+		}
+		removed = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1 AND source = $2`, cycleID, source)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("discard source %s of cycle %s: %w", source, cycleID, err)
 	}
 	return removed, nil
+}
+
+// Batch says where a run of pages is staged.
+type Batch struct {
+	CycleID uuid.UUID
+	Scope   string
+	Source  string
+	// Slice is the slice of the source's period the pages belong to.
+	Slice int
+}
+
+// StagedPage is one fetched page as staging takes it. Number counts the
+// pages of the slice from 0; with the record's index it makes the record's
+// position, so a page fetched again after a retry stages at the same
+// position and de-duplication keeps the version delivered first.
+type StagedPage struct {
+	Number  int
+	Records []record.Record
+	Rejects []record.Reject
+}
+
+// BatchResult counts what a batch staged.
+type BatchResult struct {
+	Pages   int
+	Records int // COPYed into staging
+	Rejects int // format rejects quarantined (a re-fetched one only once)
+}
+
+// Position limits: a position is slice<<44 | page<<20 | index.
+const (
+	maxSlices      = 1 << 19
+	maxPagesPerRun = 1 << 24
+	maxPageRecords = 1 << 20
+)
+
+// StageBatch COPYs the records of every page next returns, until it returns
+// nil, into the cycle's partition, and quarantines the pages' format
+// rejects, in one transaction: the batch is staged whole or not at all.
+// Duplicates are left for FinishSource to resolve once, set-based.
+func (s *Store) StageBatch(ctx context.Context, b Batch, next func() (*StagedPage, error)) (BatchResult, error) {
+	if b.Slice < 0 || b.Slice >= maxSlices {
+		return BatchResult{}, fmt.Errorf("stage %s: slice %d out of range", b.Source, b.Slice)
+	}
+	src := &copySource{batch: b, next: next}
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.CopyFrom(ctx, StagingTable(b.CycleID), stagingColumns, src); err != nil {
+			if src.err != nil {
+				return src.err
+			}
+			return fmt.Errorf("copy: %w", err)
+		}
+		if src.err != nil {
+			return src.err
+		}
+		n, err := quarantineFormatRejects(ctx, tx, b, src.rejects)
+		src.res.Rejects = n
+		return err
+	})
+	if err != nil {
+		return BatchResult{}, fmt.Errorf("stage batch of %s for cycle %s: %w", b.Source, b.CycleID, err)
+	}
+	return src.res, nil
+}
+
+// isUndefinedTable reports a missing partition (42P01).
+func isUndefinedTable(err error) bool {
+	var code interface{ SQLState() string }
+	return errors.As(err, &code) && code.SQLState() == "42P01"
 }

@@ -1,129 +1,169 @@
 package store_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/settleflow/settleflow/internal/source/provider"
+	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
-func record(id string, amount int64) provider.Record {
-	r := provider.Record{TransactionID: id, RoundID: "r-" + id, PlayerID: "p-1", GameCode: "slot", Type: "bet",
-		Currency: "KRW", Amount: amount, Timestamp: periodStart.Add(time.Hour)}
-	r.Hash = provider.Hash(r)
+func bet(id string, amount int64) record.Record {
+	return rec(id, "bet", "", amount, "KRW", periodStart.Add(time.Hour))
+}
+
+func rec(id, typ, ref string, amount int64, currency string, at time.Time) record.Record {
+	r := record.Record{Kind: record.KindProvider, ExternalID: id, ReferenceID: ref, Player: "p-1", Type: typ,
+		Amount: amount, Currency: currency, OccurredAt: at,
+		Attrs: []record.Attr{{Key: "game_code", Value: "slot"}, {Key: "round_id", Value: "r-" + id}}}
+	r.Hash = record.ComputeHash(&r)
 	return r
 }
 
-func TestStagePageDeduplicatesAndQuarantinesConflicts(t *testing.T) {
+// stage stages the pages as one batch of slice 0.
+func stage(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, source string, pages ...store.StagedPage) store.BatchResult {
+	t.Helper()
+	i := 0
+	res, err := st.StageBatch(ctx, store.Batch{CycleID: c.ID, Scope: c.Scope, Source: source}, func() (*store.StagedPage, error) {
+		if i == len(pages) {
+			return nil, nil
+		}
+		i++
+		return &pages[i-1], nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// newStagedCycle is a cycle with its staging partition.
+func newStagedCycle(t *testing.T, ctx context.Context, st *store.Store) store.Cycle {
+	t.Helper()
+	c := newCycle(t, ctx, st)
+	if err := st.CreateStaging(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateStaging(ctx, c.ID); err != nil {
+		t.Fatalf("creating staging twice: %v", err)
+	}
+	return c
+}
+
+// A page delivered twice stages its records once; a format reject is
+// quarantined once; of two versions of one id, the one delivered first
+// stays — whether the other came on a later page or on the same one — and
+// each other version is quarantined once as a conflicting duplicate.
+func TestFinishSourceResolvesDuplicates(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
 	st, _ := testenv.Database(t)
-	c := newCycle(t, ctx, st)
+	c := newStagedCycle(t, ctx, st)
 
-	page := provider.Page{
-		Records: []provider.Record{record("t-1", 1000), record("t-2", 2000), record("t-3", 3000)},
-		Rejects: []provider.Reject{{Index: 3, Reason: provider.ReasonBadType, Detail: "type", Raw: json.RawMessage(`{"type":"bonus"}`)}},
+	page := store.StagedPage{Number: 0,
+		Records: []record.Record{bet("t-1", 1000), bet("t-2", 2000), bet("t-3", 3000)},
+		Rejects: []record.Reject{{Index: 3, Reason: "FORMAT_BAD_TYPE", Detail: "type", Raw: []byte(`{"type":"bonus"}`)}},
 	}
-	first, err := st.StagePage(ctx, c.ID, "agg", page)
-	if err != nil {
-		t.Fatal(err)
+	if res := stage(t, ctx, st, c, "agg", page); res != (store.BatchResult{Pages: 1, Records: 3, Rejects: 1}) {
+		t.Fatalf("first delivery: %+v", res)
 	}
-	if want := (store.PageResult{Received: 3, Inserted: 3, Rejects: 1}); first != want {
-		t.Fatalf("first delivery: %+v, want %+v", first, want)
+	if res := stage(t, ctx, st, c, "agg", page); res != (store.BatchResult{Pages: 1, Records: 3, Rejects: 0}) {
+		t.Fatalf("second delivery: %+v", res)
 	}
-	second, err := st.StagePage(ctx, c.ID, "agg", page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (store.PageResult{Received: 3, Duplicates: 3, Rejects: 1}); second != want {
-		t.Fatalf("second delivery: %+v, want %+v", second, want)
-	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`, c.ID); n != 3 {
-		t.Fatalf("%d staged rows after the page came twice, want 3", n)
-	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1 AND stage = 'format'`, c.ID); n != 1 {
-		t.Fatalf("%d format rejects quarantined after the page came twice, want 1", n)
-	}
+	later := bet("t-2", 2500)
+	sameFirst, sameSecond := bet("t-5", 500), bet("t-5", 700)
+	stage(t, ctx, st, c, "agg", store.StagedPage{Number: 1, Records: []record.Record{later, bet("t-4", 4000), later}},
+		store.StagedPage{Number: 2, Records: []record.Record{sameFirst, sameSecond}})
 
-	// Same id, other content: the first version stays staged, the new one is
-	// quarantined as a conflicting duplicate.
-	changed := record("t-2", 2500)
-	third, err := st.StagePage(ctx, c.ID, "agg", provider.Page{Records: []provider.Record{changed, record("t-4", 4000)}})
+	res, err := st.FinishSource(ctx, c.ID, "agg")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (store.PageResult{Received: 2, Inserted: 1, Conflicts: 1}); third != want {
-		t.Fatalf("conflicting delivery: %+v, want %+v", third, want)
+	if want := (store.SourceStaged{Staged: 5, Removed: 6, Conflicts: 2}); res != want {
+		t.Fatalf("finish: %+v, want %+v", res, want)
 	}
-	var amount int64
-	if err := st.Pool.QueryRow(ctx, `SELECT amount FROM staged_transactions WHERE cycle_id = $1 AND transaction_id = 't-2'`, c.ID).Scan(&amount); err != nil {
-		t.Fatal(err)
+	again, err := st.FinishSource(ctx, c.ID, "agg")
+	if err != nil || again != (store.SourceStaged{Staged: 5, Conflicts: 2}) {
+		t.Fatalf("finishing again: %+v %v", again, err)
 	}
-	if amount != 2000 {
-		t.Fatalf("staged t-2 amount %d, want the first version's 2000", amount)
+	for id, want := range map[string]int64{"t-2": 2000, "t-5": 500} {
+		var amount int64
+		if err := st.Pool.QueryRow(ctx, `SELECT amount FROM staged_records WHERE cycle_id = $1 AND external_id = $2`, c.ID, id).
+			Scan(&amount); err != nil {
+			t.Fatal(err)
+		}
+		if amount != want {
+			t.Errorf("staged %s amount %d, want the first delivered %d", id, amount, want)
+		}
 	}
-	var key, stage, reason string
-	var raw json.RawMessage
-	err = st.Pool.QueryRow(ctx, `SELECT record_key, stage, reason, raw FROM quarantine WHERE cycle_id = $1 AND stage = 'duplicate'`, c.ID).
-		Scan(&key, &stage, &reason, &raw)
-	if err != nil {
-		t.Fatalf("conflicting duplicate not quarantined: %v", err)
-	}
-	if reason != "CONFLICTING_DUPLICATE" || key != "t-2@"+changed.Hash {
-		t.Fatalf("quarantined %s / %s / %s, want t-2@<hash> / duplicate / CONFLICTING_DUPLICATE", key, stage, reason)
+	var key string
+	var raw []byte
+	if err := st.Pool.QueryRow(ctx, `SELECT record_key, raw FROM quarantine WHERE cycle_id = $1 AND stage = 'duplicate'
+		AND reason = 'CONFLICTING_DUPLICATE' AND record_key LIKE 't-2@%'`, c.ID).Scan(&key, &raw); err != nil {
+		t.Fatalf("conflicting t-2 not quarantined: %v", err)
 	}
 	var kept struct {
 		Amount int64 `json:"amount"`
 	}
-	if err := json.Unmarshal(raw, &kept); err != nil || kept.Amount != 2500 {
-		t.Fatalf("quarantined raw %s does not hold the conflicting version", raw)
+	if err := json.Unmarshal(raw, &kept); err != nil || kept.Amount != 2500 || key != "t-2@"+later.Hash.String() {
+		t.Fatalf("quarantined %s %s (%v), want the 2500 version", key, raw, err)
 	}
+	if n := count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1 AND stage = 'format'`, c.ID); n != 1 {
+		t.Fatalf("%d format rejects quarantined after the page came twice, want 1", n)
+	}
+}
 
-	// Two versions of one id inside a single page are a conflict too: one
-	// is staged, the other quarantined, none silently dropped.
-	a, b := record("t-5", 5000), record("t-5", 5001)
-	fourth, err := st.StagePage(ctx, c.ID, "agg", provider.Page{Records: []provider.Record{a, b}})
-	if err != nil {
+// A reject whose id or detail Postgres text cannot hold is quarantined
+// under the hash of its raw bytes, with the bytes kept as received.
+func TestStageBatchKeepsUnstorableRejects(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	c := newStagedCycle(t, ctx, st)
+	raw := []byte("{\"transaction_id\":\"t-\xff\x00\"}")
+	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{bet("t-1", 1)},
+		Rejects: []record.Reject{{ExternalID: "t-\xff\x00", Reason: "FORMAT_BAD_ENCODING", Detail: "id \xff", Raw: raw}}})
+	var key, detail string
+	var got []byte
+	if err := st.Pool.QueryRow(ctx, `SELECT record_key, detail, raw FROM quarantine WHERE cycle_id = $1`, c.ID).
+		Scan(&key, &detail, &got); err != nil {
 		t.Fatal(err)
 	}
-	if want := (store.PageResult{Received: 2, Inserted: 1, Conflicts: 1}); fourth != want {
-		t.Fatalf("in-page conflict: %+v, want %+v", fourth, want)
+	if string(got) != string(raw) || key[:7] != "sha256:" || detail != `"id \xff"` {
+		t.Fatalf("quarantined %q %q %q", key, detail, got)
 	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1 AND reason = 'CONFLICTING_DUPLICATE'
-		AND record_key LIKE 't-5@%'`, c.ID); n != 1 {
-		t.Fatalf("in-page conflict: %d quarantined, want 1", n)
-	}
+}
 
-	counts, err := st.Counts(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
+// Dropping staging removes the partition and its quarantine; it is safe to
+// repeat.
+func TestDropStaging(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	c := newStagedCycle(t, ctx, st)
+	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{bet("t-1", 1)},
+		Rejects: []record.Reject{{ExternalID: "x", Reason: "FORMAT_BAD_TYPE", Raw: []byte(`{}`)}}})
+	for range 2 {
+		if err := st.DropStaging(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if counts.Staged != 5 || counts.Conflicts != 2 || counts.FormatRejects != 1 ||
-		counts.ByReason["CONFLICTING_DUPLICATE"] != 2 || counts.ByReason[provider.ReasonBadType] != 1 {
-		t.Fatalf("counts %+v, want 5 staged, 2 conflicts, 1 format reject", counts)
+	if n := count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1`, c.ID); n != 0 {
+		t.Fatalf("%d quarantined rows left", n)
 	}
+	if n := count(t, ctx, st, `SELECT count(*) FROM pg_class WHERE relname = $1`, store.StagingTable(c.ID)[0]); n != 0 {
+		t.Fatal("partition left behind")
+	}
+}
 
-	// Other sources and other cycles do not collide with this one.
-	other := newCycle(t, ctx, st)
-	if res, err := st.StagePage(ctx, other.ID, "agg", page); err != nil || res.Inserted != 3 {
-		t.Fatalf("same page for another cycle: %+v %v", res, err)
+func count(t *testing.T, ctx context.Context, st *store.Store, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := st.Pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
-	if res, err := st.StagePage(ctx, c.ID, "other-source", page); err != nil || res.Inserted != 3 {
-		t.Fatalf("same page for another source: %+v %v", res, err)
-	}
-
-	// Discarding (the pull's compensation) removes one source's rows only.
-	removed, err := st.DiscardStaging(ctx, c.ID, "agg")
-	if err != nil || removed != 5 {
-		t.Fatalf("discard: removed %d err %v, want 5", removed, err)
-	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`, c.ID); n != 3 {
-		t.Fatalf("%d rows left after discarding agg, want other-source's 3", n)
-	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1 AND source = 'agg'`, c.ID); n != 0 {
-		t.Fatalf("%d quarantine rows of agg left after discard", n)
-	}
+	return n
 }

@@ -1,0 +1,28 @@
+// Package adapters lists the source kinds settleflow pulls: one package per
+// kind below internal/source, each registered here, in one place.
+package adapters
+
+import (
+	"fmt"
+
+	"github.com/settleflow/settleflow/internal/scope"
+	"github.com/settleflow/settleflow/internal/source"
+	"github.com/settleflow/settleflow/internal/source/provider"
+)
+
+// Registry holds every adapter.
+var Registry = source.NewRegistry(provider.Kind)
+
+// Check refuses a scope's source that no adapter serves or that asks for
+// pages larger than its kind serves; the scope loader reports it with the
+// file and line.
+func Check(src scope.Source) error {
+	k, err := Registry.Lookup(src.Kind)
+	if err != nil {
+		return err
+	}
+	if src.PageSize > k.MaxPageSize {
+		return fmt.Errorf("page_size %d is above the %d a %s source serves", src.PageSize, k.MaxPageSize, src.Kind)
+	}
+	return nil
+}
