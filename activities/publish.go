@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/statement"
 	"github.com/settleflow/settleflow/internal/store"
 )
@@ -16,12 +17,12 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	if err != nil {
 		return PublishResult{}, err
 	}
-	lines, err := a.Store.SettlementLines(ctx, in.CycleID)
+	shares, err := a.Store.SettlementLines(ctx, in.CycleID)
 	if err != nil {
 		return PublishResult{}, err
 	}
 	var res PublishResult
-	for _, st := range statementsByPartner(c, lines) {
+	for _, st := range statementsByPartner(c, shares) {
 		r, err := statement.Render(st)
 		if err != nil {
 			return PublishResult{}, badData(err)
@@ -60,16 +61,17 @@ func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error
 	return n, err
 }
 
-func statementsByPartner(c store.Cycle, lines []store.SettlementLine) []statement.Statement {
+// statementsByPartner groups shares, ordered by partner, into one
+// statement per partner.
+func statementsByPartner(c store.Cycle, shares []settle.Share) []statement.Statement {
 	var out []statement.Statement
-	for _, l := range lines {
-		if len(out) == 0 || out[len(out)-1].Partner != l.Partner {
+	for _, sh := range shares {
+		if len(out) == 0 || out[len(out)-1].Partner != sh.Partner {
 			out = append(out, statement.Statement{CycleID: c.ID.String(), Scope: c.Scope, Period: c.PeriodKey,
-				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: l.Partner})
+				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: sh.Partner})
 		}
 		s := &out[len(out)-1]
-		s.Lines = append(s.Lines, statement.Line{Currency: l.Currency, GGR: l.GGR, PartnerAmount: l.PartnerAmount,
-			OperatorAmount: l.OperatorAmount, AgreementVersion: l.AgreementVersion, Explanation: l.Explanation})
+		s.Lines = append(s.Lines, sh)
 	}
 	return out
 }

@@ -16,12 +16,12 @@ var acts *activities.Activities
 // fails after its retries blocks until an operator retries, skips or aborts
 // it; an abort undoes the steps before it, newest first.
 func SettlementCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(_ workflow.Context, c *cycle) []step { return c.steps() })
+	return runSaga(ctx, in, func(_ workflow.Context, c *cycle) []step { return c.steps() })
 }
 
-// settle runs the saga over the steps plan gives; tests give other plans to
+// runSaga runs the saga over the steps plan gives; tests give other plans to
 // show what versioning protects.
-func settle(ctx workflow.Context, in CycleInput, plan func(workflow.Context, *cycle) []step) (CycleResult, error) {
+func runSaga(ctx workflow.Context, in CycleInput, plan func(workflow.Context, *cycle) []step) (CycleResult, error) {
 	c, err := newCycle(ctx, in)
 	if err != nil {
 		return CycleResult{}, err

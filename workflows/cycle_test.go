@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 func testInput() CycleInput {
@@ -67,7 +68,7 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(StepValidate)
 	})
 	env.OnActivity(acts.Split, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.SplitResult, error) {
-		return activities.SplitResult{Shares: []activities.ShareSummary{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(StepSplit)
+		return activities.SplitResult{Shares: []settle.Share{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(StepSplit)
 	})
 	env.OnActivity(acts.Post, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.PostResult, error) {
 		return activities.PostResult{Lines: 3, Posted: true, Balanced: true}, f.errFor(StepPost)

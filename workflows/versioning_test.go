@@ -22,11 +22,11 @@ func swapValidateAndSplit(steps []step) []step {
 }
 
 func unguardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(_ workflow.Context, c *cycle) []step { return swapValidateAndSplit(c.steps()) })
+	return runSaga(ctx, in, func(_ workflow.Context, c *cycle) []step { return swapValidateAndSplit(c.steps()) })
 }
 
 func guardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(ctx workflow.Context, c *cycle) []step {
+	return runSaga(ctx, in, func(ctx workflow.Context, c *cycle) []step {
 		if workflow.GetVersion(ctx, "split-before-validate", workflow.DefaultVersion, 1) == 1 {
 			return swapValidateAndSplit(c.steps())
 		}

@@ -1,10 +1,14 @@
 package statement
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 // goldenStatements are fixed statements whose rendering was recorded in
@@ -16,7 +20,7 @@ func goldenStatements() map[string]Statement {
 	return map[string]Statement{
 		"full": {CycleID: "0b9e6f4e-3c1a-5d7e-8f20-6a4b2c1d0e9f", Scope: "demo-casino", Period: "2026-11-01",
 			PeriodStart: start, PeriodEnd: start.Add(24 * time.Hour), Revision: 2, Partner: "acme-games",
-			Lines: []Line{
+			Lines: []settle.Share{
 				{Currency: "EUR", GGR: 12, PartnerAmount: 2, OperatorAmount: 10, AgreementVersion: 3,
 					Explanation: "GGR 0.12 EUR × 12.5% (half_even) = 0.02 EUR provider fee"},
 				{Currency: "KRW", GGR: -200000, PartnerAmount: 0, OperatorAmount: -200000, AgreementVersion: 3,
@@ -44,6 +48,45 @@ func TestRenderMatchesPublishedBytes(t *testing.T) {
 			if got != string(want) {
 				t.Errorf("%s%s changed:\n got %q\nwant %q", name, ext, got, want)
 			}
+		}
+	}
+}
+
+// TestRenderLeavesOutLinePartner: shares as the store loads them name their
+// partner, which the statement states once in its header, not per line.
+func TestRenderLeavesOutLinePartner(t *testing.T) {
+	s := goldenStatements()["full"]
+	want, err := Render(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Lines = append(Lines(nil), s.Lines...)
+	for i := range s.Lines {
+		s.Lines[i].Partner = s.Partner
+	}
+	got, err := Render(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SHA256 != want.SHA256 {
+		t.Errorf("a line's partner changed the statement:\n%s", got.JSON)
+	}
+}
+
+// TestLinesRoundTrip: a stored statement reads back into the shares it was
+// rendered from, less the per-line partner.
+func TestLinesRoundTrip(t *testing.T) {
+	for name, s := range goldenStatements() {
+		r, err := Render(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Statement
+		if err := json.Unmarshal(r.JSON, &back); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(back, s) {
+			t.Errorf("%s read back as\n%+v\nwant\n%+v", name, back, s)
 		}
 	}
 }

@@ -14,16 +14,6 @@ import (
 	"time"
 )
 
-// Line is one currency of a partner's statement.
-type Line struct {
-	Currency         string `json:"currency"`
-	GGR              int64  `json:"ggr"`
-	PartnerAmount    int64  `json:"partner_amount"`
-	OperatorAmount   int64  `json:"operator_amount"`
-	AgreementVersion int    `json:"agreement_version"`
-	Explanation      string `json:"explanation"`
-}
-
 // Statement is the content of a partner statement. It holds no wall-clock
 // time, so rendering the same cycle twice gives the same bytes and hash.
 type Statement struct {
@@ -34,7 +24,7 @@ type Statement struct {
 	PeriodEnd   time.Time `json:"period_end"`
 	Revision    int       `json:"revision"`
 	Partner     string    `json:"partner"`
-	Lines       []Line    `json:"lines"`
+	Lines       Lines     `json:"lines"`
 }
 
 // Rendered is a statement in its published forms.
