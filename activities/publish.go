@@ -38,7 +38,7 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	}
 	if c.Supersedes != nil {
 		note := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
-		if _, err := a.Store.SetStatementStatus(ctx, *c.Supersedes, "superseded", note); err != nil {
+		if _, err := a.Store.SetStatementStatus(ctx, *c.Supersedes, statement.StatusSuperseded, note); err != nil {
 			return PublishResult{}, err
 		}
 	}
@@ -49,7 +49,7 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 // but are marked void with the reason, and for a revision the statements it
 // superseded are published again.
 func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error) {
-	n, err := a.Store.SetStatementStatus(ctx, in.CycleID, "void", in.Reason)
+	n, err := a.Store.SetStatementStatus(ctx, in.CycleID, statement.StatusVoid, in.Reason)
 	if err != nil {
 		return 0, err
 	}

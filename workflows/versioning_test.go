@@ -7,6 +7,8 @@ import (
 
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // swapValidateAndSplit is a change in the order of steps, the kind of edit
@@ -14,7 +16,7 @@ import (
 func swapValidateAndSplit(steps []step) []step {
 	out := append([]step(nil), steps...)
 	for i := range out {
-		if out[i].name == StepValidate && i+1 < len(out) && out[i+1].name == StepSplit {
+		if out[i].name == lifecycle.StepValidate && i+1 < len(out) && out[i+1].name == lifecycle.StepSplit {
 			out[i], out[i+1] = out[i+1], out[i]
 		}
 	}

@@ -12,6 +12,18 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
+)
+
+// Statuses of a stored statement. Its content never changes once
+// published; only its status moves, to void when its cycle is undone or to
+// superseded when a later revision of the period publishes its own.
+const (
+	StatusPublished = "published"
+	StatusVoid      = "void"
+	// StatusSuperseded is the word a superseded cycle has too.
+	StatusSuperseded = lifecycle.StatusSuperseded
 )
 
 // Statement is the content of a partner statement. It holds no wall-clock
