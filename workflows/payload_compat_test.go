@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,15 +22,7 @@ func TestGoldenSharesDecode(t *testing.T) {
 	dc := converter.GetDefaultDataConverter()
 	splits, fees := 0, 0
 	for _, f := range files {
-		file, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := ReadHistoryJSON(file)
-		file.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := readGoldenHistory(t, f)
 		activityType := map[int64]string{}
 		for _, e := range h.GetEvents() {
 			if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {

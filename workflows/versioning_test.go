@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -38,15 +37,7 @@ func guardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 
 func replayAs(t *testing.T, fn func(workflow.Context, CycleInput) (CycleResult, error), file string) error {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h, err := ReadHistoryJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := readGoldenHistory(t, file)
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(fn, workflow.RegisterOptions{Name: "SettlementCycle"})
 	r.RegisterWorkflow(PullSource)
