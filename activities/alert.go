@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/settleflow/settleflow/internal/alert"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // AlertWebhookEnv overrides a scope's blocked.alert_webhook; the scope name
@@ -38,7 +39,7 @@ func (a *Activities) Alert(ctx context.Context, in AlertInput) error {
 	}
 	body, sig, err := alert.Encode(alert.Blocked{CycleID: in.CycleID.String(), WorkflowID: in.WorkflowID, Scope: in.Scope,
 		Period: in.PeriodKey, Revision: in.Revision, Step: in.Step, Error: in.Error, Episode: in.Episode,
-		BlockedAt: in.BlockedAt, AutoAbortAt: in.AutoAbortAt, Actions: []string{"retry", "skip", "abort"}},
+		BlockedAt: in.BlockedAt, AutoAbortAt: in.AutoAbortAt, Actions: []string{lifecycle.ActionRetry, lifecycle.ActionSkip, lifecycle.ActionAbort}},
 		[]byte(a.getenv(AlertSecretEnv)))
 	if err != nil {
 		return badData(fmt.Errorf("alert for %s: %w (set %s)", in.WorkflowID, err, AlertSecretEnv))

@@ -9,8 +9,8 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/source/provider"
-	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
@@ -77,7 +77,7 @@ func TestCheckApprovalReasons(t *testing.T) {
 	if res.Agreements[0].Version != 2 {
 		t.Fatalf("2026-12-01 settles under version %d, want 2", res.Agreements[0].Version)
 	}
-	err = st.SaveSettlementLines(ctx, after, []store.SettlementLine{
+	err = st.SaveSettlementLines(ctx, after, []settle.Share{
 		{Partner: "acme-games", Currency: "KRW", GGR: 2_000_000, PartnerAmount: 220_000, OperatorAmount: 1_780_000, AgreementVersion: 2, Explanation: "x"},
 		{Partner: "acme-games", Currency: "USD", GGR: 1000, PartnerAmount: 110, OperatorAmount: 890, AgreementVersion: 2, Explanation: "x"},
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/agreement"
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -65,7 +66,7 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	_, err = a.Store.CreateCycle(ctx, store.Cycle{
 		ID: in.CycleID, WorkflowID: in.WorkflowID, Scope: in.Scope, PeriodKey: in.PeriodKey,
 		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: res.Revision,
-		Status: "running", StartedBy: in.StartedBy, Agreements: agreements, Config: cfg, Supersedes: res.Supersedes,
+		Status: lifecycle.StatusRunning, StartedBy: in.StartedBy, Agreements: agreements, Config: cfg, Supersedes: res.Supersedes,
 	})
 	if err != nil {
 		return OpenResult{}, err
@@ -86,7 +87,7 @@ func (a *Activities) revisionOf(ctx context.Context, in OpenInput) (store.Cycle,
 		}
 	}
 	for _, c := range existing { // newest revision first
-		if c.Status == "completed" {
+		if c.Status == lifecycle.StatusCompleted {
 			return c, nil
 		}
 	}
@@ -102,7 +103,7 @@ func (a *Activities) refuseSettled(ctx context.Context, in OpenInput) error {
 		return err
 	}
 	for _, c := range existing {
-		if c.ID != in.CycleID && c.Status == "completed" && c.Revision >= in.Revision {
+		if c.ID != in.CycleID && c.Status == lifecycle.StatusCompleted && c.Revision >= in.Revision {
 			return badData(fmt.Errorf("scope %s period %s is already settled by cycle %s (revision %d); settle it again only as a new revision",
 				in.Scope, in.PeriodKey, c.ID, c.Revision))
 		}

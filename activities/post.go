@@ -21,13 +21,9 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 	if err != nil {
 		return PostResult{}, err
 	}
-	lines, err := a.Store.SettlementLines(ctx, in.CycleID)
+	shares, err := a.Store.SettlementLines(ctx, in.CycleID)
 	if err != nil {
 		return PostResult{}, err
-	}
-	shares := make([]ledger.Share, len(lines))
-	for i, l := range lines {
-		shares[i] = ledger.Share{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR, PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount}
 	}
 	id := settlementEntryID(in.CycleID)
 	desc := fmt.Sprintf("settlement %s %s rev %d", c.Scope, c.PeriodKey, c.Revision)

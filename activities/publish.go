@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/statement"
 	"github.com/settleflow/settleflow/internal/store"
 )
@@ -16,12 +17,12 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	if err != nil {
 		return PublishResult{}, err
 	}
-	lines, err := a.Store.SettlementLines(ctx, in.CycleID)
+	shares, err := a.Store.SettlementLines(ctx, in.CycleID)
 	if err != nil {
 		return PublishResult{}, err
 	}
 	var res PublishResult
-	for _, st := range statementsByPartner(c, lines) {
+	for _, st := range statementsByPartner(c, shares) {
 		r, err := statement.Render(st)
 		if err != nil {
 			return PublishResult{}, badData(err)
@@ -37,7 +38,7 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	}
 	if c.Supersedes != nil {
 		note := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
-		if _, err := a.Store.SetStatementStatus(ctx, *c.Supersedes, "superseded", note); err != nil {
+		if _, err := a.Store.SetStatementStatus(ctx, *c.Supersedes, statement.StatusSuperseded, note); err != nil {
 			return PublishResult{}, err
 		}
 	}
@@ -48,7 +49,7 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 // but are marked void with the reason, and for a revision the statements it
 // superseded are published again.
 func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error) {
-	n, err := a.Store.SetStatementStatus(ctx, in.CycleID, "void", in.Reason)
+	n, err := a.Store.SetStatementStatus(ctx, in.CycleID, statement.StatusVoid, in.Reason)
 	if err != nil {
 		return 0, err
 	}
@@ -60,16 +61,17 @@ func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error
 	return n, err
 }
 
-func statementsByPartner(c store.Cycle, lines []store.SettlementLine) []statement.Statement {
+// statementsByPartner groups shares, ordered by partner, into one
+// statement per partner.
+func statementsByPartner(c store.Cycle, shares []settle.Share) []statement.Statement {
 	var out []statement.Statement
-	for _, l := range lines {
-		if len(out) == 0 || out[len(out)-1].Partner != l.Partner {
+	for _, sh := range shares {
+		if len(out) == 0 || out[len(out)-1].Partner != sh.Partner {
 			out = append(out, statement.Statement{CycleID: c.ID.String(), Scope: c.Scope, Period: c.PeriodKey,
-				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: l.Partner})
+				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: sh.Partner})
 		}
 		s := &out[len(out)-1]
-		s.Lines = append(s.Lines, statement.Line{Currency: l.Currency, GGR: l.GGR, PartnerAmount: l.PartnerAmount,
-			OperatorAmount: l.OperatorAmount, AgreementVersion: l.AgreementVersion, Explanation: l.Explanation})
+		s.Lines = append(s.Lines, sh)
 	}
 	return out
 }

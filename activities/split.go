@@ -32,21 +32,14 @@ func (a *Activities) Split(ctx context.Context, in CycleRef) (SplitResult, error
 		return SplitResult{}, badData(err)
 	}
 	var res SplitResult
-	var rows []store.SettlementLine
 	for _, partner := range partners {
-		lines, err := settle.ProviderFee(partner, versions[partner], byPartner[partner])
+		shares, err := settle.ProviderFee(partner, versions[partner], byPartner[partner])
 		if err != nil {
 			return SplitResult{}, badData(fmt.Errorf("cycle %s: %w", c.ID, err))
 		}
-		for _, l := range lines {
-			rows = append(rows, store.SettlementLine{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR,
-				PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount,
-				AgreementVersion: l.AgreementVersion, Explanation: l.Explanation})
-			res.Shares = append(res.Shares, ShareSummary{Partner: l.Partner, Currency: l.Currency, GGR: l.GGR,
-				PartnerAmount: l.PartnerAmount, OperatorAmount: l.OperatorAmount, AgreementVersion: l.AgreementVersion})
-		}
+		res.Shares = append(res.Shares, shares...)
 	}
-	if err := a.Store.SaveSettlementLines(ctx, in.CycleID, rows); err != nil {
+	if err := a.Store.SaveSettlementLines(ctx, in.CycleID, res.Shares); err != nil {
 		return SplitResult{}, err
 	}
 	return res, nil

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 // CycleRef names a cycle in every activity input.
@@ -114,19 +116,9 @@ type ValidateResult struct {
 	ByReason      map[string]int64
 }
 
-// ShareSummary is one partner's split in one currency.
-type ShareSummary struct {
-	Partner          string
-	Currency         string
-	GGR              int64
-	PartnerAmount    int64
-	OperatorAmount   int64
-	AgreementVersion int
-}
-
 // SplitResult lists the shares computed.
 type SplitResult struct {
-	Shares []ShareSummary
+	Shares []settle.Share
 }
 
 // PostResult describes the journal entry posted.

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // registerActions installs one Update per operator action. Each validator
@@ -12,7 +14,7 @@ import (
 // accepted action is written to the event log with its actor and reason
 // before the waiting step acts on it.
 func (c *cycle) registerActions(ctx workflow.Context) error {
-	for _, action := range Actions {
+	for _, action := range lifecycle.Actions {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, action,
 			func(ctx workflow.Context, req ActionRequest) (ActionResult, error) { return c.apply(ctx, action, req) },
 			workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req ActionRequest) error { return c.check(action, req) }})
@@ -36,26 +38,26 @@ func (c *cycle) check(action string, req ActionRequest) error {
 	}
 	status, b := c.status.Status, c.status.Blocked
 	switch action {
-	case ActionRetry:
-		if status != StatusBlocked {
+	case lifecycle.ActionRetry:
+		if status != lifecycle.StatusBlocked {
 			return fmt.Errorf("retry: the cycle is %s, not blocked", status)
 		}
-	case ActionSkip:
-		if status != StatusBlocked {
+	case lifecycle.ActionSkip:
+		if status != lifecycle.StatusBlocked {
 			return fmt.Errorf("skip: the cycle is %s, not blocked", status)
 		}
 		if !b.CanSkip {
 			return fmt.Errorf("skip: %s is not optional (only steps or sources marked optional can be skipped)", b.Step)
 		}
-	case ActionAbort:
-		if status == StatusBlocked && !b.CanAbort {
+	case lifecycle.ActionAbort:
+		if status == lifecycle.StatusBlocked && !b.CanAbort {
 			return fmt.Errorf("abort: the cycle is already aborting; retry or skip %s", b.Step)
 		}
-		if status != StatusBlocked && status != StatusAwaitingApproval {
+		if status != lifecycle.StatusBlocked && status != lifecycle.StatusAwaitingApproval {
 			return fmt.Errorf("abort: the cycle is %s; only a blocked cycle or one awaiting approval can be aborted", status)
 		}
-	case ActionApprove, ActionReject:
-		if status != StatusAwaitingApproval {
+	case lifecycle.ActionApprove, lifecycle.ActionReject:
+		if status != lifecycle.StatusAwaitingApproval {
 			return fmt.Errorf("%s: the cycle is %s, not awaiting approval", action, status)
 		}
 		if req.Actor == c.in.StartedBy {
@@ -91,6 +93,6 @@ func (c *cycle) apply(ctx workflow.Context, action string, req ActionRequest) (A
 func (c *cycle) logAction(ctx workflow.Context, d decision, step string) error {
 	c.status.Actions = append(c.status.Actions, ActionRecord{Action: d.action, Actor: d.actor, Reason: d.reason,
 		Step: step, Episode: c.status.Episode, Recorded: workflow.Now(ctx)})
-	return c.record(ctx, event{kind: "action." + d.action, step: step, actor: d.actor,
+	return c.record(ctx, event{kind: lifecycle.ActionEvent(d.action), step: step, actor: d.actor,
 		payload: map[string]any{"reason": d.reason, "episode": c.status.Episode}})
 }

@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // approve is the approval gate. When the scope's rules ask for approval
@@ -16,15 +17,15 @@ func (c *cycle) approve(ctx workflow.Context) error {
 		return err
 	}
 	if !check.Needed {
-		c.count(StepApprove, "required", 0)
+		c.count(lifecycle.StepApprove, "required", 0)
 		return nil
 	}
 	c.status.Episode++
 	c.status.Approval = &Approval{Reasons: check.Reasons}
-	c.status.Status = StatusAwaitingApproval
-	c.stepState(StepApprove).Status = StepWaiting
-	c.upsertStatus(ctx, StatusAwaitingApproval, "")
-	if err := c.record(ctx, event{kind: "approval.requested", step: StepApprove, status: StatusAwaitingApproval,
+	c.status.Status = lifecycle.StatusAwaitingApproval
+	c.stepState(lifecycle.StepApprove).Status = lifecycle.StepWaiting
+	c.upsertStatus(ctx, lifecycle.StatusAwaitingApproval, "")
+	if err := c.record(ctx, event{kind: lifecycle.EventApprovalRequested, step: lifecycle.StepApprove, status: lifecycle.StatusAwaitingApproval,
 		payload: map[string]any{"reasons": check.Reasons}}); err != nil {
 		return err
 	}
@@ -33,11 +34,11 @@ func (c *cycle) approve(ctx workflow.Context) error {
 	}
 	d := c.takeDecision()
 	c.status.Approval.Decision, c.status.Approval.Actor = d.action, d.actor
-	c.status.Status = StatusRunning
-	c.upsertStatus(ctx, StatusRunning, "")
-	c.count(StepApprove, "required", 1)
-	if d.action != ActionApprove {
+	c.status.Status = lifecycle.StatusRunning
+	c.upsertStatus(ctx, lifecycle.StatusRunning, "")
+	c.count(lifecycle.StepApprove, "required", 1)
+	if d.action != lifecycle.ActionApprove {
 		return d.err()
 	}
-	return c.record(ctx, event{kind: "approval.granted", step: StepApprove, actor: d.actor, status: StatusRunning})
+	return c.record(ctx, event{kind: lifecycle.EventApprovalGranted, step: lifecycle.StepApprove, actor: d.actor, status: lifecycle.StatusRunning})
 }

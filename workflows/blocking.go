@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // errDecision is the error type of an operator's abort or rejection: it
@@ -54,12 +55,12 @@ func (c *cycle) block(ctx workflow.Context, stepName string, cause error, canSki
 		b.AutoAbortAt = now.Add(timeout)
 	}
 	resume := c.status.Status
-	c.status.Status, c.status.Blocked = StatusBlocked, b
+	c.status.Status, c.status.Blocked = lifecycle.StatusBlocked, b
 	if st := c.stepState(stepName); st != nil {
-		st.Status = StepBlocked
+		st.Status = lifecycle.StepBlocked
 	}
-	c.upsertStatus(ctx, StatusBlocked, stepName)
-	c.recordQuietly(ctx, event{kind: "cycle.blocked", step: stepName, status: StatusBlocked, payload: map[string]any{
+	c.upsertStatus(ctx, lifecycle.StatusBlocked, stepName)
+	c.recordQuietly(ctx, event{kind: lifecycle.EventCycleBlocked, step: stepName, status: lifecycle.StatusBlocked, payload: map[string]any{
 		"error": b.Error, "episode": c.status.Episode, "can_skip": canSkip, "can_abort": canAbort, "auto_abort_at": b.AutoAbortAt,
 	}})
 	c.alert(ctx, b)
@@ -78,15 +79,15 @@ func (c *cycle) block(ctx workflow.Context, stepName string, cause error, canSki
 	if decided {
 		d = c.takeDecision()
 	} else {
-		d = decision{action: ActionAbort, actor: "settleflow", reason: fmt.Sprintf("no operator decision within %s", timeout)}
+		d = decision{action: lifecycle.ActionAbort, actor: "settleflow", reason: fmt.Sprintf("no operator decision within %s", timeout)}
 		c.logAction(ctx, d, stepName)
 	}
 	c.status.Status, c.status.Blocked = resume, nil
 	if st := c.stepState(stepName); st != nil {
-		st.Status = StepFailed
+		st.Status = lifecycle.StepFailed
 	}
 	c.upsertStatus(ctx, resume, "")
-	if d.action == ActionAbort {
+	if d.action == lifecycle.ActionAbort {
 		return d, d.err()
 	}
 	return d, nil

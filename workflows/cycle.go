@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // acts is only used for its method names; the worker's registered value
@@ -16,12 +17,12 @@ var acts *activities.Activities
 // fails after its retries blocks until an operator retries, skips or aborts
 // it; an abort undoes the steps before it, newest first.
 func SettlementCycle(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(_ workflow.Context, c *cycle) []step { return c.steps() })
+	return runSaga(ctx, in, func(_ workflow.Context, c *cycle) []step { return c.steps() })
 }
 
-// settle runs the saga over the steps plan gives; tests give other plans to
+// runSaga runs the saga over the steps plan gives; tests give other plans to
 // show what versioning protects.
-func settle(ctx workflow.Context, in CycleInput, plan func(workflow.Context, *cycle) []step) (CycleResult, error) {
+func runSaga(ctx workflow.Context, in CycleInput, plan func(workflow.Context, *cycle) []step) (CycleResult, error) {
 	c, err := newCycle(ctx, in)
 	if err != nil {
 		return CycleResult{}, err
@@ -32,24 +33,24 @@ func settle(ctx workflow.Context, in CycleInput, plan func(workflow.Context, *cy
 			return c.result, err
 		}
 	}
-	return c.result, c.finish(ctx, "cycle.completed", StatusCompleted)
+	return c.result, c.finish(ctx, lifecycle.EventCycleCompleted, lifecycle.StatusCompleted)
 }
 
 // steps lists the saga's steps in order, each with the undo it registers.
 func (c *cycle) steps() []step {
 	steps := []step{
-		{name: StepOpen, run: c.open, undo: c.abort},
-		{name: StepPull, run: c.pull, undo: c.discardStaging, canSkip: c.failedSourcesOptional, skip: c.skipFailedSources},
-		{name: StepValidate, run: c.validate},
-		{name: StepSplit, run: c.split},
+		{name: lifecycle.StepOpen, run: c.open, undo: c.abort},
+		{name: lifecycle.StepPull, run: c.pull, undo: c.discardStaging, canSkip: c.failedSourcesOptional, skip: c.skipFailedSources},
+		{name: lifecycle.StepValidate, run: c.validate},
+		{name: lifecycle.StepSplit, run: c.split},
 	}
 	if c.features.operatorActions {
-		steps = append(steps, step{name: StepApprove, run: c.approve})
+		steps = append(steps, step{name: lifecycle.StepApprove, run: c.approve})
 	}
 	return append(steps,
-		step{name: StepPost, run: c.post, undo: c.reverse},
-		step{name: StepPublish, run: c.publish, undo: c.void},
-		step{name: StepClose, run: c.close},
+		step{name: lifecycle.StepPost, run: c.post, undo: c.reverse},
+		step{name: lifecycle.StepPublish, run: c.publish, undo: c.void},
+		step{name: lifecycle.StepClose, run: c.close},
 	)
 }
 
@@ -69,7 +70,7 @@ func (c *cycle) open(ctx workflow.Context) error {
 	if c.in.Revise {
 		c.setRevision(ctx, res.Revision)
 	}
-	return c.record(ctx, event{kind: "cycle.opened", payload: map[string]any{
+	return c.record(ctx, event{kind: lifecycle.EventCycleOpened, payload: map[string]any{
 		"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
 		"started_by": c.in.StartedBy, "agreements": res.Agreements,
 	}})
@@ -104,10 +105,10 @@ func (c *cycle) pull(ctx workflow.Context) error {
 		}
 		c.markPulled(pending[i].Name)
 		c.result.Pulls = append(c.result.Pulls, res)
-		c.count(StepPull, "received", int64(res.Progress.Received))
-		c.count(StepPull, "staged", int64(res.Progress.Inserted))
-		c.count(StepPull, "duplicates", int64(res.Progress.Duplicates))
-		c.count(StepPull, "pages", int64(res.Progress.Pages))
+		c.count(lifecycle.StepPull, "received", int64(res.Progress.Received))
+		c.count(lifecycle.StepPull, "staged", int64(res.Progress.Inserted))
+		c.count(lifecycle.StepPull, "duplicates", int64(res.Progress.Duplicates))
+		c.count(lifecycle.StepPull, "pages", int64(res.Progress.Pages))
 	}
 	return firstErr
 }
@@ -117,9 +118,9 @@ func (c *cycle) validate(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Validate, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
-	c.count(StepValidate, "staged", res.Staged)
-	c.count(StepValidate, "accepted", res.Accepted)
-	c.count(StepValidate, "rejected", res.Rejected+res.FormatRejects+res.Conflicts)
+	c.count(lifecycle.StepValidate, "staged", res.Staged)
+	c.count(lifecycle.StepValidate, "accepted", res.Accepted)
+	c.count(lifecycle.StepValidate, "rejected", res.Rejected+res.FormatRejects+res.Conflicts)
 	return nil
 }
 
@@ -129,7 +130,7 @@ func (c *cycle) split(ctx workflow.Context) error {
 		return err
 	}
 	c.result.Shares = res.Shares
-	c.count(StepSplit, "shares", int64(len(res.Shares)))
+	c.count(lifecycle.StepSplit, "shares", int64(len(res.Shares)))
 	return nil
 }
 
@@ -138,7 +139,7 @@ func (c *cycle) post(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Post, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
-	c.count(StepPost, "lines", int64(res.Lines))
+	c.count(lifecycle.StepPost, "lines", int64(res.Lines))
 	return nil
 }
 
@@ -148,19 +149,19 @@ func (c *cycle) publish(ctx workflow.Context) error {
 		return err
 	}
 	c.result.Statements = res.Statements
-	c.count(StepPublish, "statements", int64(len(res.Statements)))
+	c.count(lifecycle.StepPublish, "statements", int64(len(res.Statements)))
 	return nil
 }
 
 func (c *cycle) close(ctx workflow.Context) error {
-	c.result.Status = StatusCompleted
+	c.result.Status = lifecycle.StatusCompleted
 	summary, err := jsonOf(c.result)
 	if err != nil {
 		return err
 	}
 	err = workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Close, activities.CloseInput{CycleID: c.id, Summary: summary}).Get(ctx, nil)
 	if err != nil {
-		c.result.Status = StatusRunning
+		c.result.Status = lifecycle.StatusRunning
 	}
 	return err
 }

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 func testInput() CycleInput {
@@ -58,28 +60,28 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 	Register(env, &activities.Activities{})
 	env.OnActivity(acts.Open, mock.Anything, mock.Anything).Return(func(context.Context, activities.OpenInput) (activities.OpenResult, error) {
 		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games", Optional: f.optional}},
-			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}, Revision: 1, AutoAbortAfter: time.Hour}, f.errFor(StepOpen)
+			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}, Revision: 1, AutoAbortAfter: time.Hour}, f.errFor(lifecycle.StepOpen)
 	})
 	env.OnActivity(acts.Pull, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.PullInput) (activities.PullResult, error) {
-		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(StepPull)
+		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(lifecycle.StepPull)
 	})
 	env.OnActivity(acts.Validate, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ValidateResult, error) {
-		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(StepValidate)
+		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(lifecycle.StepValidate)
 	})
 	env.OnActivity(acts.Split, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.SplitResult, error) {
-		return activities.SplitResult{Shares: []activities.ShareSummary{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(StepSplit)
+		return activities.SplitResult{Shares: []settle.Share{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(lifecycle.StepSplit)
 	})
 	env.OnActivity(acts.Post, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.PostResult, error) {
-		return activities.PostResult{Lines: 3, Posted: true, Balanced: true}, f.errFor(StepPost)
+		return activities.PostResult{Lines: 3, Posted: true, Balanced: true}, f.errFor(lifecycle.StepPost)
 	})
 	env.OnActivity(acts.Publish, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.PublishResult, error) {
-		return activities.PublishResult{Statements: []activities.StatementRef{{Partner: "acme-games", SHA256: "x"}}}, f.errFor(StepPublish)
+		return activities.PublishResult{Statements: []activities.StatementRef{{Partner: "acme-games", SHA256: "x"}}}, f.errFor(lifecycle.StepPublish)
 	})
 	env.OnActivity(acts.Close, mock.Anything, mock.Anything).Return(func(context.Context, activities.CloseInput) error {
-		return f.errFor(StepClose)
+		return f.errFor(lifecycle.StepClose)
 	})
 	env.OnActivity(acts.DiscardStaging, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (int64, error) {
-		f.undo(StepPull)
+		f.undo(lifecycle.StepPull)
 		return 9, nil
 	})
 	env.OnActivity(acts.Reverse, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (activities.PostResult, error) {
@@ -90,11 +92,11 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 			return activities.PostResult{}, temporal.NewNonRetryableApplicationError("ledger unavailable", activities.ErrBadData, nil)
 		}
 		f.mu.Unlock()
-		f.undo(StepPost)
+		f.undo(lifecycle.StepPost)
 		return activities.PostResult{Balanced: true}, nil
 	})
 	env.OnActivity(acts.Void, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) (int64, error) {
-		f.undo(StepPublish)
+		f.undo(lifecycle.StepPublish)
 		return 1, nil
 	})
 	env.OnActivity(acts.CheckApproval, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ApprovalCheck, error) {
@@ -129,7 +131,7 @@ func TestCycleHappyPath(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != StatusCompleted || len(res.Pulls) != 1 || res.Validation.Accepted != 8 || !res.Posting.Balanced {
+	if res.Status != lifecycle.StatusCompleted || len(res.Pulls) != 1 || res.Validation.Accepted != 8 || !res.Posting.Balanced {
 		t.Errorf("unexpected result: %+v", res)
 	}
 	if len(f.undone) != 0 {
@@ -143,11 +145,11 @@ func TestCycleHappyPath(t *testing.T) {
 	}
 	status := queryStatus(t, env)
 	for _, s := range status.Steps {
-		if s.Status != StepDone {
+		if s.Status != lifecycle.StepDone {
 			t.Errorf("step %s is %s, want completed", s.Name, s.Status)
 		}
 	}
-	if status.Steps[1].Counts["staged"] != 9 || status.Steps[4].Name != StepApprove {
+	if status.Steps[1].Counts["staged"] != 9 || status.Steps[4].Name != lifecycle.StepApprove {
 		t.Errorf("pull counts = %v", status.Steps[1].Counts)
 	}
 }
@@ -161,13 +163,13 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 		activities  []string // undo activities called, in order
 		compensated []string // steps the status shows undone, in order
 	}{
-		{StepOpen, nil, nil},
-		{StepPull, nil, []string{StepOpen}},
-		{StepValidate, []string{StepPull}, []string{StepPull, StepOpen}},
-		{StepSplit, []string{StepPull}, []string{StepPull, StepOpen}},
-		{StepPost, []string{StepPull}, []string{StepPull, StepOpen}},
-		{StepPublish, []string{StepPost, StepPull}, []string{StepPost, StepPull, StepOpen}},
-		{StepClose, []string{StepPublish, StepPost, StepPull}, []string{StepPublish, StepPost, StepPull, StepOpen}},
+		{lifecycle.StepOpen, nil, nil},
+		{lifecycle.StepPull, nil, []string{lifecycle.StepOpen}},
+		{lifecycle.StepValidate, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepSplit, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepPost, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepPublish, []string{lifecycle.StepPost, lifecycle.StepPull}, []string{lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepClose, []string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepPull}, []string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.fail, func(t *testing.T) {
@@ -176,7 +178,7 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 			var blocked CycleStatus
 			env.RegisterDelayedCallback(func() {
 				blocked = queryStatus(t, env)
-				sendAction(t, env, ActionAbort, "ops", "giving up", nil)
+				sendAction(t, env, lifecycle.ActionAbort, "ops", "giving up", nil)
 			}, time.Minute)
 			env.ExecuteWorkflow(SettlementCycle, testInput())
 			err := env.GetWorkflowError()
@@ -184,7 +186,7 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 			if !errors.As(err, &appErr) || appErr.Type() != errDecision {
 				t.Fatalf("workflow error = %v, want the operator's abort", err)
 			}
-			if blocked.Status != StatusBlocked || blocked.Blocked == nil || blocked.Blocked.Step != tc.fail {
+			if blocked.Status != lifecycle.StatusBlocked || blocked.Blocked == nil || blocked.Blocked.Step != tc.fail {
 				t.Errorf("before the abort the cycle was %s %+v, want blocked on %s", blocked.Status, blocked.Blocked, tc.fail)
 			}
 			if !reflect.DeepEqual(f.undone, tc.activities) {
@@ -194,12 +196,12 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 			if !reflect.DeepEqual(status.Compensated, tc.compensated) {
 				t.Errorf("compensated = %v, want %v", status.Compensated, tc.compensated)
 			}
-			if status.Status != StatusCompensated {
+			if status.Status != lifecycle.StatusCompensated {
 				t.Errorf("status = %s, want compensated", status.Status)
 			}
 			failed := 0
 			for _, s := range status.Steps {
-				if s.Status == StepFailed {
+				if s.Status == lifecycle.StepFailed {
 					failed++
 					if s.Name != tc.fail || s.Error == "" {
 						t.Errorf("step %s failed, want %s with an error", s.Name, tc.fail)

@@ -9,53 +9,6 @@ import (
 // TaskQueue is where settleflow workers poll.
 const TaskQueue = "settleflow"
 
-// Steps of the cycle saga, in order.
-const (
-	StepOpen     = "open"
-	StepPull     = "pull"
-	StepValidate = "validate"
-	StepSplit    = "split"
-	StepApprove  = "approve"
-	StepPost     = "post"
-	StepPublish  = "publish"
-	StepClose    = "close"
-)
-
-// Cycle statuses, as shown in queries, search attributes and the cycles
-// projection.
-const (
-	StatusRunning          = "running"
-	StatusBlocked          = "blocked"
-	StatusAwaitingApproval = "awaiting_approval"
-	StatusCompleted        = "completed"
-	StatusCompensating     = "compensating"
-	StatusCompensated      = "compensated"
-)
-
-// Operator actions, each a workflow Update.
-const (
-	ActionRetry   = "retry"
-	ActionSkip    = "skip"
-	ActionAbort   = "abort"
-	ActionApprove = "approve"
-	ActionReject  = "reject"
-)
-
-// Actions lists every operator action.
-var Actions = []string{ActionRetry, ActionSkip, ActionAbort, ActionApprove, ActionReject}
-
-// Step statuses.
-const (
-	StepPending     = "pending"
-	StepRunning     = "running"
-	StepBlocked     = "blocked"
-	StepWaiting     = "waiting"
-	StepDone        = "completed"
-	StepSkipped     = "skipped"
-	StepFailed      = "failed"
-	StepCompensated = "compensated"
-)
-
 // QueryStatus is the query that returns a CycleStatus.
 const QueryStatus = "status"
 

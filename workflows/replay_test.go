@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	historypb "go.temporal.io/api/history/v1"
 )
 
 // Golden histories recorded from real runs of earlier workflow code. Each
@@ -19,18 +21,23 @@ func TestGoldenHistoriesReplay(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			file, err := os.Open(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer file.Close()
-			h, err := ReadHistoryJSON(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Replay(h); err != nil {
+			if err := Replay(readGoldenHistory(t, f)); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
+
+func readGoldenHistory(t *testing.T, path string) *historypb.History {
+	t.Helper()
+	file, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	h, err := ReadHistoryJSON(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

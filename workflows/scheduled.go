@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // ScheduledInput is what a scope's Temporal Schedule passes every run. It
@@ -80,7 +81,7 @@ func ScheduledCycle(ctx workflow.Context, in ScheduledInput) (ScheduledResult, e
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			ScopeAttr.ValueSet(cin.Scope), PeriodAttr.ValueSet(cin.PeriodKey),
-			RevisionAttr.ValueSet(int64(cin.Revision)), StatusAttr.ValueSet(StatusRunning)),
+			RevisionAttr.ValueSet(int64(cin.Revision)), StatusAttr.ValueSet(lifecycle.StatusRunning)),
 	})
 	child := workflow.ExecuteChildWorkflow(cctx, SettlementCycle, cin)
 
@@ -95,7 +96,7 @@ func ScheduledCycle(ctx workflow.Context, in ScheduledInput) (ScheduledResult, e
 	// The run ends once the cycle has started: a cycle that blocks or waits
 	// for approval for days must not make the schedule skip the next
 	// periods as overlapping runs.
-	res.Status = StatusRunning
+	res.Status = lifecycle.StatusRunning
 	return res, nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 func scheduledEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -47,7 +48,7 @@ func TestScheduledCycleSettlesThePeriodBeforeItsNominalTime(t *testing.T) {
 	var childID string
 	env.OnWorkflow(SettlementCycle, mock.Anything, mock.Anything).Return(func(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 		got, childID = in, workflow.GetInfo(ctx).WorkflowExecution.ID
-		return CycleResult{Status: StatusCompleted}, nil
+		return CycleResult{Status: lifecycle.StatusCompleted}, nil
 	})
 	env.ExecuteWorkflow(ScheduledCycle, ScheduledInput{Scope: "demo-casino"})
 	if err := env.GetWorkflowError(); err != nil {
@@ -57,7 +58,7 @@ func TestScheduledCycleSettlesThePeriodBeforeItsNominalTime(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	want := ScheduledResult{WorkflowID: "settle/demo-casino/2026-11-01", PeriodKey: "2026-11-01", Status: StatusRunning}
+	want := ScheduledResult{WorkflowID: "settle/demo-casino/2026-11-01", PeriodKey: "2026-11-01", Status: lifecycle.StatusRunning}
 	if res != want {
 		t.Errorf("result = %+v, want %+v", res, want)
 	}

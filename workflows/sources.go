@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 func (c *cycle) unpulledSources() []activities.SourceRef {
@@ -47,7 +48,7 @@ func (c *cycle) skipFailedSources(ctx workflow.Context) error {
 			return err
 		}
 		c.markPulled(s.Name)
-		c.count(StepPull, "skipped_sources", 1)
+		c.count(lifecycle.StepPull, "skipped_sources", 1)
 	}
 	c.failedSources = nil
 	return nil

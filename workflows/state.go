@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // step is one saga step: run does the work; undo, if any, is registered
@@ -55,12 +56,12 @@ func newCycle(ctx workflow.Context, in CycleInput) (*cycle, error) {
 	exec := workflow.GetInfo(ctx).WorkflowExecution
 	c := &cycle{in: in, id: activities.CycleID(exec.ID, exec.RunID), features: readFeatures(ctx)}
 	c.status = CycleStatus{CycleID: c.id.String(), WorkflowID: exec.ID, Scope: in.Scope, PeriodKey: in.PeriodKey,
-		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision, Status: StatusRunning, StartedBy: in.StartedBy}
+		PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: in.Revision, Status: lifecycle.StatusRunning, StartedBy: in.StartedBy}
 	for _, s := range c.steps() {
-		c.status.Steps = append(c.status.Steps, StepState{Name: s.name, Status: StepPending, Counts: map[string]int64{}})
+		c.status.Steps = append(c.status.Steps, StepState{Name: s.name, Status: lifecycle.StepPending, Counts: map[string]int64{}})
 	}
 	c.result = CycleResult{CycleID: c.status.CycleID, WorkflowID: exec.ID, Scope: in.Scope, PeriodKey: in.PeriodKey,
-		Revision: in.Revision, Status: StatusRunning}
+		Revision: in.Revision, Status: lifecycle.StatusRunning}
 	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (CycleStatus, error) { return c.status, nil }); err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func newCycle(ctx workflow.Context, in CycleInput) (*cycle, error) {
 		}
 	}
 	err := workflow.UpsertTypedSearchAttributes(ctx, ScopeAttr.ValueSet(in.Scope), PeriodAttr.ValueSet(in.PeriodKey),
-		RevisionAttr.ValueSet(int64(in.Revision)), StatusAttr.ValueSet(StatusRunning))
+		RevisionAttr.ValueSet(int64(in.Revision)), StatusAttr.ValueSet(lifecycle.StatusRunning))
 	return c, err
 }
 
@@ -118,42 +119,43 @@ func (c *cycle) run(ctx workflow.Context, s step) error {
 		if err != nil {
 			return err
 		}
-		if d.action == ActionSkip {
+		if d.action == lifecycle.ActionSkip {
 			if s.skip != nil {
 				if err := s.skip(ctx); err != nil {
 					return err
 				}
 			}
-			st.Status = StepSkipped
+			st.Status = lifecycle.StepSkipped
 			break
 		}
 	}
-	if st.Status != StepSkipped {
-		st.Status = StepDone
+	kind := lifecycle.EventStepSkipped
+	if st.Status != lifecycle.StepSkipped {
+		st.Status, kind = lifecycle.StepDone, lifecycle.EventStepCompleted
 	}
 	if s.undo != nil {
 		c.saga = append(c.saga, compensation{step: s.name, undo: s.undo})
 	}
-	if s.name == StepOpen {
+	if s.name == lifecycle.StepOpen {
 		return nil // open records cycle.opened itself
 	}
-	return c.record(ctx, event{kind: "step." + st.Status, step: s.name, payload: map[string]any{"counts": st.Counts}})
+	return c.record(ctx, event{kind: kind, step: s.name, payload: map[string]any{"counts": st.Counts}})
 }
 
 func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
-	st.Status, st.StartedAt, st.Error = StepRunning, workflow.Now(ctx), ""
+	st.Status, st.StartedAt, st.Error = lifecycle.StepRunning, workflow.Now(ctx), ""
 	st.Attempts++
 	if c.opened {
 		name := s.name
-		if err := c.record(ctx, event{kind: "step.started", step: s.name, currentStep: &name}); err != nil {
+		if err := c.record(ctx, event{kind: lifecycle.EventStepStarted, step: s.name, currentStep: &name}); err != nil {
 			return err
 		}
 	}
 	err := s.run(ctx)
 	st.EndedAt = workflow.Now(ctx)
 	if err != nil {
-		st.Status, st.Error = StepFailed, err.Error()
-		c.recordQuietly(ctx, event{kind: "step.failed", step: s.name, payload: map[string]any{"error": err.Error()}})
+		st.Status, st.Error = lifecycle.StepFailed, err.Error()
+		c.recordQuietly(ctx, event{kind: lifecycle.EventStepFailed, step: s.name, payload: map[string]any{"error": err.Error()}})
 	}
 	return err
 }
@@ -165,18 +167,18 @@ func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
 func (c *cycle) compensate(ctx workflow.Context, failed string, cause error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	reason := fmt.Sprintf("step %s failed: %v", failed, cause)
-	c.status.Status, c.status.Error = StatusCompensating, reason
-	c.upsertStatus(dctx, StatusCompensating, "")
-	c.recordQuietly(dctx, event{kind: "compensation.started", status: StatusCompensating, payload: map[string]any{"reason": reason}})
+	c.status.Status, c.status.Error = lifecycle.StatusCompensating, reason
+	c.upsertStatus(dctx, lifecycle.StatusCompensating, "")
+	c.recordQuietly(dctx, event{kind: lifecycle.EventCompensationStarted, status: lifecycle.StatusCompensating, payload: map[string]any{"reason": reason}})
 	for i := len(c.saga) - 1; i >= 0; i-- {
 		comp := c.saga[i]
 		if c.undo(dctx, comp, reason) {
 			c.status.Compensated = append(c.status.Compensated, comp.step)
-			c.stepState(comp.step).Status = StepCompensated
-			c.recordQuietly(dctx, event{kind: "step.compensated", step: comp.step})
+			c.stepState(comp.step).Status = lifecycle.StepCompensated
+			c.recordQuietly(dctx, event{kind: lifecycle.EventStepCompensated, step: comp.step})
 		}
 	}
-	if err := c.finish(dctx, "cycle.compensated", StatusCompensated); err != nil {
+	if err := c.finish(dctx, lifecycle.EventCycleCompensated, lifecycle.StatusCompensated); err != nil {
 		workflow.GetLogger(ctx).Error("recording compensated cycle failed", "error", err)
 	}
 }
@@ -190,12 +192,12 @@ func (c *cycle) undo(ctx workflow.Context, comp compensation, reason string) boo
 			return true
 		}
 		workflow.GetLogger(ctx).Error("compensation failed", "step", comp.step, "error", err)
-		c.recordQuietly(ctx, event{kind: "compensation.failed", step: comp.step, payload: map[string]any{"error": err.Error()}})
+		c.recordQuietly(ctx, event{kind: lifecycle.EventCompensationFailed, step: comp.step, payload: map[string]any{"error": err.Error()}})
 		if !c.features.operatorActions {
 			return false
 		}
 		d, err := c.block(ctx, "undo "+comp.step, err, true, false)
-		if err != nil || d.action == ActionSkip {
+		if err != nil || d.action == lifecycle.ActionSkip {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 // CycleInput starts a settlement cycle.
@@ -41,7 +42,7 @@ type CycleResult struct {
 	Status     string
 	Pulls      []activities.PullResult
 	Validation activities.ValidateResult
-	Shares     []activities.ShareSummary
+	Shares     []settle.Share
 	Posting    activities.PostResult
 	Statements []activities.StatementRef
 }

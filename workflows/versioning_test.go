@@ -1,12 +1,13 @@
 package workflows
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // swapValidateAndSplit is a change in the order of steps, the kind of edit
@@ -14,7 +15,7 @@ import (
 func swapValidateAndSplit(steps []step) []step {
 	out := append([]step(nil), steps...)
 	for i := range out {
-		if out[i].name == StepValidate && i+1 < len(out) && out[i+1].name == StepSplit {
+		if out[i].name == lifecycle.StepValidate && i+1 < len(out) && out[i+1].name == lifecycle.StepSplit {
 			out[i], out[i+1] = out[i+1], out[i]
 		}
 	}
@@ -22,11 +23,11 @@ func swapValidateAndSplit(steps []step) []step {
 }
 
 func unguardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(_ workflow.Context, c *cycle) []step { return swapValidateAndSplit(c.steps()) })
+	return runSaga(ctx, in, func(_ workflow.Context, c *cycle) []step { return swapValidateAndSplit(c.steps()) })
 }
 
 func guardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
-	return settle(ctx, in, func(ctx workflow.Context, c *cycle) []step {
+	return runSaga(ctx, in, func(ctx workflow.Context, c *cycle) []step {
 		if workflow.GetVersion(ctx, "split-before-validate", workflow.DefaultVersion, 1) == 1 {
 			return swapValidateAndSplit(c.steps())
 		}
@@ -36,15 +37,7 @@ func guardedReorder(ctx workflow.Context, in CycleInput) (CycleResult, error) {
 
 func replayAs(t *testing.T, fn func(workflow.Context, CycleInput) (CycleResult, error), file string) error {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	h, err := ReadHistoryJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := readGoldenHistory(t, file)
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(fn, workflow.RegisterOptions{Name: "SettlementCycle"})
 	r.RegisterWorkflow(PullSource)

@@ -8,16 +8,16 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 var actionHelp = map[string]string{
-	workflows.ActionRetry:   "Run the blocked step again",
-	workflows.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
-	workflows.ActionAbort:   "Abort the cycle now: undo what it did, newest first",
-	workflows.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
-	workflows.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
+	lifecycle.ActionRetry:   "Run the blocked step again",
+	lifecycle.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
+	lifecycle.ActionAbort:   "Abort the cycle now: undo what it did, newest first",
+	lifecycle.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
+	lifecycle.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
 }
 
 // actionCmd is `cycle retry|skip|abort|approve|reject ID --reason … [--as …]`.
@@ -78,8 +78,8 @@ func (a *app) cycleListCmd() *cobra.Command {
 	return cmd
 }
 
-var cycleStatuses = []string{workflows.StatusRunning, workflows.StatusBlocked, workflows.StatusAwaitingApproval,
-	workflows.StatusCompleted, workflows.StatusCompensating, workflows.StatusCompensated}
+var cycleStatuses = []string{lifecycle.StatusRunning, lifecycle.StatusBlocked, lifecycle.StatusAwaitingApproval,
+	lifecycle.StatusCompleted, lifecycle.StatusCompensating, lifecycle.StatusCompensated}
 
 func knownStatus(s string) bool {
 	for _, k := range cycleStatuses {

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -18,7 +19,7 @@ import (
 func (a *app) cycleCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cycle", Short: "Start and inspect settlement cycles"}
 	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd(), a.cycleListCmd())
-	for _, action := range workflows.Actions {
+	for _, action := range lifecycle.Actions {
 		cmd.AddCommand(a.actionCmd(action))
 	}
 	return cmd

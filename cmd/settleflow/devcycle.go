@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/workflows"
@@ -62,7 +63,7 @@ func settledBefore(ctx context.Context, st *store.Store, in workflows.CycleInput
 		return nil, err
 	}
 	for _, cyc := range cycles {
-		if cyc.Status != workflows.StatusCompleted || len(cyc.Summary) == 0 {
+		if cyc.Status != lifecycle.StatusCompleted || len(cyc.Summary) == 0 {
 			continue
 		}
 		var res workflows.CycleResult
@@ -105,11 +106,11 @@ func waitOrStop(ctx context.Context, out io.Writer, c client.Client, s platform.
 		case <-tick.C:
 		}
 		status, err := platform.QueryCycle(ctx, c, s.WorkflowID, s.RunID)
-		if err != nil || (status.Status != workflows.StatusBlocked && status.Status != workflows.StatusAwaitingApproval) {
+		if err != nil || (status.Status != lifecycle.StatusBlocked && status.Status != lifecycle.StatusAwaitingApproval) {
 			continue
 		}
 		actions := "retry|abort"
-		if status.Status == workflows.StatusAwaitingApproval {
+		if status.Status == lifecycle.StatusAwaitingApproval {
 			actions = "approve|reject"
 		}
 		fmt.Fprintln(out)

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // SignatureHeader carries "sha256=<hex HMAC of the body>".
@@ -17,7 +19,7 @@ const SignatureHeader = "X-Settleflow-Signature"
 
 // Blocked is the JSON body of a blocked-cycle alert.
 type Blocked struct {
-	Event       string    `json:"event"` // always "cycle.blocked"
+	Event       string    `json:"event"` // always lifecycle.EventCycleBlocked
 	CycleID     string    `json:"cycle_id"`
 	WorkflowID  string    `json:"workflow_id"`
 	Scope       string    `json:"scope"`
@@ -36,7 +38,7 @@ func Encode(b Blocked, secret []byte) (body []byte, signature string, err error)
 	if len(secret) == 0 {
 		return nil, "", fmt.Errorf("alert signing secret is empty")
 	}
-	b.Event = "cycle.blocked"
+	b.Event = lifecycle.EventCycleBlocked
 	body, err = json.Marshal(b)
 	if err != nil {
 		return nil, "", fmt.Errorf("encode alert: %w", err)

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // A feed that refuses the token fails the pull as bad data: it is not
@@ -23,12 +23,12 @@ func TestPullRefusedCompensates(t *testing.T) {
 		t.Fatalf("cycle with a refused token completed: %+v", res)
 	}
 	id, status := e.failedCycle(started)
-	if status.Status != workflows.StatusCompensated || !slices.Equal(status.Compensated, []string{workflows.StepOpen}) {
+	if status.Status != lifecycle.StatusCompensated || !slices.Equal(status.Compensated, []string{lifecycle.StepOpen}) {
 		t.Errorf("status %s, compensated %v; want compensated after undoing open", status.Status, status.Compensated)
 	}
 	// The cause is the refused token, classified as bad data, and bad data
 	// is not retried: one request, answered 401.
-	if pull := stepState(status, workflows.StepPull); !strings.Contains(pull.Error, "status 401") ||
+	if pull := stepState(status, lifecycle.StepPull); !strings.Contains(pull.Error, "status 401") ||
 		!strings.Contains(pull.Error, activities.ErrBadData) || pull.Attempts != 1 {
 		t.Errorf("pull step %+v, want one attempt failed with a 401 as %s", pull, activities.ErrBadData)
 	}
@@ -36,7 +36,7 @@ func TestPullRefusedCompensates(t *testing.T) {
 		t.Errorf("simulator saw %+v, want exactly one refused request", st)
 	}
 
-	e.requireStatusRow(id, workflows.StatusCompensated)
+	e.requireStatusRow(id, lifecycle.StatusCompensated)
 	kinds := e.eventKinds(id) // verifies the hash chain
 	requireEvents(t, kinds, "cycle.opened", "step.failed:pull", "cycle.blocked:pull", "action.abort:pull",
 		"compensation.started", "cycle.compensated")
@@ -52,7 +52,7 @@ func TestPullRefusedCompensates(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM journal_entries`); n != 0 {
 		t.Errorf("%d journal entries", n)
 	}
-	if got := e.searchStatus(started); got != workflows.StatusCompensated {
+	if got := e.searchStatus(started); got != lifecycle.StatusCompensated {
 		t.Errorf("SettleStatus search attribute %q, want compensated", got)
 	}
 }
@@ -84,11 +84,11 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 		t.Fatalf("cycle completed without statements: %+v", res)
 	}
 	id, status := e.failedCycle(started)
-	if want := []string{workflows.StepPost, workflows.StepPull, workflows.StepOpen}; status.Status != workflows.StatusCompensated ||
+	if want := []string{lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}; status.Status != lifecycle.StatusCompensated ||
 		!slices.Equal(status.Compensated, want) {
 		t.Errorf("status %s, compensated %v; want compensated after undoing %v", status.Status, status.Compensated, want)
 	}
-	e.requireStatusRow(id, workflows.StatusCompensated)
+	e.requireStatusRow(id, lifecycle.StatusCompensated)
 
 	// The settlement stays in the journal and a reversal negates it.
 	var settlementID, reverses string
@@ -126,7 +126,7 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 	}
 
 	kinds := e.eventKinds(id)
-	if publish := stepState(status, workflows.StepPublish); !strings.Contains(publish.Error, "statements are refused") {
+	if publish := stepState(status, lifecycle.StepPublish); !strings.Contains(publish.Error, "statements are refused") {
 		t.Errorf("publish step %+v, want it failed by the refused insert", publish)
 	}
 	requireEvents(t, kinds, "step.completed:post", "step.failed:publish", "cycle.blocked:publish", "compensation.started",

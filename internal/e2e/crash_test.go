@@ -17,8 +17,8 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // A worker process killed in the middle of a pull: another worker takes the
@@ -79,7 +79,7 @@ func TestWorkerKilledMidPullResumes(t *testing.T) {
 		t.Fatalf("cycle after the crash: %v", err)
 	}
 	t.Logf("a new worker completed the cycle %v after the kill", time.Since(killed).Round(time.Millisecond))
-	if got.Status != workflows.StatusCompleted {
+	if got.Status != lifecycle.StatusCompleted {
 		t.Fatalf("cycle after the crash: status %s", got.Status)
 	}
 	id := e.cycleID(got)
@@ -117,7 +117,7 @@ func TestWorkerKilledMidPullResumes(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM cycles`); n != 1 {
 		t.Errorf("%d cycle rows, want 1", n)
 	}
-	e.requireStatusRow(id, workflows.StatusCompleted)
+	e.requireStatusRow(id, lifecycle.StatusCompleted)
 	kinds := e.eventKinds(id)
 	if n := len(slices.DeleteFunc(slices.Clone(kinds), func(k string) bool { return k != "step.completed:pull" })); n != 1 {
 		t.Errorf("pull completed %d times in the event log", n)

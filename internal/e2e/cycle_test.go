@@ -17,6 +17,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/devserver"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/statement"
@@ -204,7 +205,7 @@ func TestFullCycle(t *testing.T) {
 
 	// The projection, the permanent event log and the search attribute all
 	// say completed.
-	e.requireStatusRow(id, workflows.StatusCompleted)
+	e.requireStatusRow(id, lifecycle.StatusCompleted)
 	c, err := e.store.Cycle(e.ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -216,13 +217,13 @@ func TestFullCycle(t *testing.T) {
 	if kinds[0] != "cycle.opened" || kinds[len(kinds)-1] != "cycle.completed" {
 		t.Errorf("event log %v should run from cycle.opened to cycle.completed", kinds)
 	}
-	for _, step := range []string{workflows.StepPull, workflows.StepValidate, workflows.StepSplit, workflows.StepPost,
-		workflows.StepPublish, workflows.StepClose} {
+	for _, step := range []string{lifecycle.StepPull, lifecycle.StepValidate, lifecycle.StepSplit, lifecycle.StepPost,
+		lifecycle.StepPublish, lifecycle.StepClose} {
 		if indexOf(kinds, "step.started:"+step) < 0 || indexOf(kinds, "step.completed:"+step) < indexOf(kinds, "step.started:"+step) {
 			t.Errorf("event log lacks a started/completed pair for %s: %v", step, kinds)
 		}
 	}
-	if got := e.searchStatus(started); got != workflows.StatusCompleted {
+	if got := e.searchStatus(started); got != lifecycle.StatusCompleted {
 		t.Errorf("SettleStatus search attribute %q, want completed", got)
 	}
 }
@@ -298,7 +299,7 @@ func TestSecondStartDoesNotSettleTwice(t *testing.T) {
 		t.Fatalf("start while running: existing %v run %s, want the first run %s", while.Existing, while.RunID, first.RunID)
 	}
 	res, err := e.waitCycle(first, false)
-	if err != nil || res.Status != workflows.StatusCompleted {
+	if err != nil || res.Status != lifecycle.StatusCompleted {
 		t.Fatalf("first cycle: %v %+v", err, res)
 	}
 	after := e.startCycle(testTuning)
@@ -321,7 +322,7 @@ func TestSecondStartDoesNotSettleTwice(t *testing.T) {
 	if _, err = e.waitCycle(rogue, true); err == nil {
 		t.Fatal("a second cycle for a settled period completed")
 	}
-	if open := stepState(e.finalStatus(rogue), workflows.StepOpen); !strings.Contains(open.Error, "already settled") ||
+	if open := stepState(e.finalStatus(rogue), lifecycle.StepOpen); !strings.Contains(open.Error, "already settled") ||
 		!strings.Contains(open.Error, activities.ErrBadData) {
 		t.Fatalf("second cycle's open step %+v, want it refused as already settled", open)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
@@ -138,9 +139,9 @@ func (e *env) waitCycle(s platform.Started, expectBlock bool) (workflows.CycleRe
 			continue // closed runs need a replay; the result is on its way
 		}
 		switch {
-		case st.Status == workflows.StatusBlocked && !expectBlock && st.Blocked != nil:
+		case st.Status == lifecycle.StatusBlocked && !expectBlock && st.Blocked != nil:
 			e.t.Fatalf("cycle blocked at %s: %s", st.Blocked.Step, st.Blocked.Error)
-		case st.Status == workflows.StatusAwaitingApproval && st.Approval != nil:
+		case st.Status == lifecycle.StatusAwaitingApproval && st.Approval != nil:
 			e.t.Fatalf("cycle awaits approval (%v); these tests settle data below every threshold", st.Approval.Reasons)
 		}
 	}
@@ -177,7 +178,7 @@ func (e *env) completeCycle(tuning workflows.Tuning) (platform.Started, workflow
 	if err != nil {
 		e.t.Fatalf("cycle %s failed: %v", started.WorkflowID, err)
 	}
-	if res.Status != workflows.StatusCompleted {
+	if res.Status != lifecycle.StatusCompleted {
 		e.t.Fatalf("cycle %s returned status %q, want completed", started.WorkflowID, res.Status)
 	}
 	return started, res

@@ -4,16 +4,9 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-)
 
-// Share is what one partner and the operator get of one currency's GGR.
-type Share struct {
-	Partner        string
-	Currency       string
-	GGR            int64
-	PartnerAmount  int64
-	OperatorAmount int64
-}
+	"github.com/settleflow/settleflow/internal/settle"
+)
 
 // Account names. The GGR the operator collected is cleared into what it owes
 // each partner and what it keeps.
@@ -28,7 +21,7 @@ func PartnerPayable(partner string) string { return "partner:" + partner + ":pay
 // SettlementEntry turns a cycle's shares into one journal entry: debit the
 // GGR clearing account, credit the partner's payable and the operator's
 // revenue. A negative GGR flips the sides; zero amounts are left out.
-func SettlementEntry(id, cycleID uuid.UUID, description string, shares []Share) (Entry, error) {
+func SettlementEntry(id, cycleID uuid.UUID, description string, shares []settle.Share) (Entry, error) {
 	e := Entry{ID: id, CycleID: cycleID, Kind: KindSettlement, Description: description}
 	for _, s := range shares {
 		if s.PartnerAmount+s.OperatorAmount != s.GGR {

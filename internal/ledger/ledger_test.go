@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 func TestSettlementEntryBalancesAndReverses(t *testing.T) {
-	shares := []Share{
+	shares := []settle.Share{
 		{Partner: "acme", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875},
 		{Partner: "acme", Currency: "USD", GGR: -500, PartnerAmount: 0, OperatorAmount: -500},
 	}
@@ -35,7 +37,7 @@ func TestSettlementEntryBalancesAndReverses(t *testing.T) {
 }
 
 func TestSettlementEntryRefusesInconsistentShare(t *testing.T) {
-	_, err := SettlementEntry(uuid.New(), uuid.New(), "bad", []Share{{Partner: "p", Currency: "USD", GGR: 10, PartnerAmount: 2, OperatorAmount: 7}})
+	_, err := SettlementEntry(uuid.New(), uuid.New(), "bad", []settle.Share{{Partner: "p", Currency: "USD", GGR: 10, PartnerAmount: 2, OperatorAmount: 7}})
 	if err == nil {
 		t.Fatal("expected an error for parts that do not sum to GGR")
 	}
@@ -59,11 +61,11 @@ func TestValidate(t *testing.T) {
 func TestRandomSharesAlwaysBalance(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	for i := 0; i < 1000; i++ {
-		var shares []Share
+		var shares []settle.Share
 		for _, cur := range []string{"KRW", "USD", "KWD"} {
 			ggr := rng.Int63n(2_000_000_000) - 1_000_000_000
 			fee := ggr / int64(rng.Intn(20)+2)
-			shares = append(shares, Share{Partner: "p", Currency: cur, GGR: ggr, PartnerAmount: fee, OperatorAmount: ggr - fee})
+			shares = append(shares, settle.Share{Partner: "p", Currency: cur, GGR: ggr, PartnerAmount: fee, OperatorAmount: ggr - fee})
 		}
 		e, err := SettlementEntry(uuid.New(), uuid.New(), "rand", shares)
 		if err != nil {

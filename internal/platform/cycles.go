@@ -12,6 +12,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/workflows"
 )
 
@@ -83,7 +84,7 @@ func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Start
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ScopeAttr.ValueSet(in.Scope), workflows.PeriodAttr.ValueSet(in.PeriodKey),
-			workflows.RevisionAttr.ValueSet(int64(in.Revision)), workflows.StatusAttr.ValueSet(workflows.StatusRunning)),
+			workflows.RevisionAttr.ValueSet(int64(in.Revision)), workflows.StatusAttr.ValueSet(lifecycle.StatusRunning)),
 	}, workflows.SettlementCycle, in)
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {

@@ -3,6 +3,7 @@ package platform
 import (
 	"encoding/json"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -31,30 +32,33 @@ func StatusFromLog(c store.Cycle, events []store.Event) workflows.CycleStatus {
 		}
 		_ = json.Unmarshal(e.Payload, &p) // payloads are written by settleflow; a missing field is just empty
 		switch e.Kind {
-		case "cycle.opened":
-			s := stepOf(workflows.StepOpen)
-			s.Status, s.StartedAt, s.EndedAt = workflows.StepDone, e.RecordedAt, e.RecordedAt
-		case "step.started":
+		case lifecycle.EventCycleOpened:
+			s := stepOf(lifecycle.StepOpen)
+			s.Status, s.StartedAt, s.EndedAt = lifecycle.StepDone, e.RecordedAt, e.RecordedAt
+		case lifecycle.EventStepStarted:
 			s := stepOf(e.Step)
-			s.Status, s.StartedAt, s.Error = workflows.StepRunning, e.RecordedAt, ""
+			s.Status, s.StartedAt, s.Error = lifecycle.StepRunning, e.RecordedAt, ""
 			s.Attempts++
-		case "step.completed", "step.skipped":
+		case lifecycle.EventStepCompleted, lifecycle.EventStepSkipped:
 			s := stepOf(e.Step)
-			s.Status, s.EndedAt = e.Kind[len("step."):], e.RecordedAt
+			s.Status, s.EndedAt = lifecycle.StepDone, e.RecordedAt
+			if e.Kind == lifecycle.EventStepSkipped {
+				s.Status = lifecycle.StepSkipped
+			}
 			for k, v := range p.Counts {
 				s.Counts[k] = v
 			}
-		case "step.failed":
+		case lifecycle.EventStepFailed:
 			s := stepOf(e.Step)
-			s.Status, s.EndedAt, s.Error = workflows.StepFailed, e.RecordedAt, p.Error
-		case "step.compensated":
-			stepOf(e.Step).Status = workflows.StepCompensated
+			s.Status, s.EndedAt, s.Error = lifecycle.StepFailed, e.RecordedAt, p.Error
+		case lifecycle.EventStepCompensated:
+			stepOf(e.Step).Status = lifecycle.StepCompensated
 			st.Compensated = append(st.Compensated, e.Step)
-		case "compensation.started":
+		case lifecycle.EventCompensationStarted:
 			st.Error = p.Reason
 		default:
-			if len(e.Kind) > len("action.") && e.Kind[:len("action.")] == "action." {
-				st.Actions = append(st.Actions, workflows.ActionRecord{Action: e.Kind[len("action."):], Actor: e.Actor,
+			if action, ok := lifecycle.ActionOf(e.Kind); ok {
+				st.Actions = append(st.Actions, workflows.ActionRecord{Action: action, Actor: e.Actor,
 					Reason: p.Reason, Step: e.Step, Recorded: e.RecordedAt})
 			}
 		}

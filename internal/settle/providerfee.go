@@ -8,30 +8,15 @@ import (
 	"github.com/settleflow/settleflow/internal/money"
 )
 
-// Line is one currency's split for one partner, with the terms that produced
-// it so the statement explains itself without looking the agreement up.
-// PartnerAmount + OperatorAmount == GGR always.
-type Line struct {
-	Partner          string
-	Currency         string
-	GGR              int64
-	PartnerAmount    int64 // the provider fee; negative is a credit back to the operator
-	OperatorAmount   int64
-	AgreementVersion int
-	FeePercent       string // canonical, e.g. "12.5%"
-	Rounding         string // e.g. "half_even"
-	Explanation      string
-}
-
 // ProviderFee splits each currency's GGR between the provider (the fee) and
 // the operator (the rest). The fee is the version's percentage of GGR rounded
 // once by its rounding mode, and the operator amount is GGR − fee, so the
 // two always add up to GGR with no rounding loss. When GGR <= 0 and the
-// version says negative_ggr: zero, the fee is 0. Lines are sorted by
+// version says negative_ggr: zero, the fee is 0. Shares are sorted by
 // currency code. A currency outside the version's allow-list, an unknown or
 // repeated currency, or negative totals are errors: settlement stops rather
 // than guess.
-func ProviderFee(partner string, v agreement.Version, totals []Totals) ([]Line, error) {
+func ProviderFee(partner string, v agreement.Version, totals []Totals) ([]Share, error) {
 	if partner == "" {
 		return nil, fmt.Errorf("provider fee: partner is empty")
 	}
@@ -44,59 +29,52 @@ func ProviderFee(partner string, v agreement.Version, totals []Totals) ([]Line, 
 	sorted := append([]Totals(nil), totals...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Currency < sorted[j].Currency })
 
-	lines := make([]Line, 0, len(sorted))
+	shares := make([]Share, 0, len(sorted))
 	for i, t := range sorted {
 		if i > 0 && sorted[i-1].Currency == t.Currency {
 			return nil, fmt.Errorf("provider fee %s: currency %q appears twice in totals", partner, t.Currency)
 		}
-		line, err := providerFeeLine(partner, v, t)
+		share, err := providerFeeShare(partner, v, t)
 		if err != nil {
 			return nil, fmt.Errorf("provider fee %s: version %d: %w", partner, v.Number, err)
 		}
-		lines = append(lines, line)
+		shares = append(shares, share)
 	}
-	return lines, nil
+	return shares, nil
 }
 
-func providerFeeLine(partner string, v agreement.Version, t Totals) (Line, error) {
+func providerFeeShare(partner string, v agreement.Version, t Totals) (Share, error) {
 	cur, err := money.Lookup(t.Currency)
 	if err != nil {
-		return Line{}, err
+		return Share{}, err
 	}
 	if !v.Covers(t.Currency) {
-		return Line{}, fmt.Errorf("currency %q not covered by the agreement (allowed: %v)", t.Currency, v.Currencies)
+		return Share{}, fmt.Errorf("currency %q not covered by the agreement (allowed: %v)", t.Currency, v.Currencies)
 	}
 	ggr, err := t.checkedGGR()
 	if err != nil {
-		return Line{}, err
+		return Share{}, err
 	}
 
-	line := Line{
-		Partner:          partner,
-		Currency:         t.Currency,
-		GGR:              ggr,
-		AgreementVersion: v.Number,
-		FeePercent:       v.FeePercent.String(),
-		Rounding:         v.Rounding.String(),
-	}
+	share := Share{Partner: partner, Currency: t.Currency, GGR: ggr, AgreementVersion: v.Number}
 	if ggr <= 0 && v.NegativeGGR == agreement.NegativeGGRZero {
-		line.OperatorAmount = ggr
-		line.Explanation = fmt.Sprintf("GGR %s is not positive and negative GGR is not charged (negative_ggr: zero) = %s provider fee",
+		share.OperatorAmount = ggr
+		share.Explanation = fmt.Sprintf("GGR %s is not positive and negative GGR is not charged (negative_ggr: zero) = %s provider fee",
 			money.Format(ggr, cur), money.Format(0, cur))
-		return line, nil
+		return share, nil
 	}
 
 	fee, err := v.FeePercent.Apply(ggr, v.Rounding)
 	if err != nil {
-		return Line{}, fmt.Errorf("%s fee: %w", t.Currency, err)
+		return Share{}, fmt.Errorf("%s fee: %w", t.Currency, err)
 	}
 	// |fee| <= |ggr| and has the same sign, so ggr − fee cannot overflow.
-	line.PartnerAmount = fee
-	line.OperatorAmount = ggr - fee
-	line.Explanation = fmt.Sprintf("GGR %s × %s (%s) = %s provider fee",
-		money.Format(ggr, cur), line.FeePercent, line.Rounding, money.Format(fee, cur))
+	share.PartnerAmount = fee
+	share.OperatorAmount = ggr - fee
+	share.Explanation = fmt.Sprintf("GGR %s × %s (%s) = %s provider fee",
+		money.Format(ggr, cur), v.FeePercent, v.Rounding, money.Format(fee, cur))
 	if fee < 0 {
-		line.Explanation += ", a credit to the operator"
+		share.Explanation += ", a credit to the operator"
 	}
-	return line, nil
+	return share, nil
 }

@@ -40,12 +40,12 @@ func TestProviderFee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Line{
-		{"acme-games", "EUR", 12, 2, 10, 3, "12.5%", "half_even", "GGR 0.12 EUR × 12.5% (half_even) = 0.02 EUR provider fee"},
-		{"acme-games", "KRW", -200000, 0, -200000, 3, "12.5%", "half_even",
+	want := []Share{
+		{"acme-games", "EUR", 12, 2, 10, 3, "GGR 0.12 EUR × 12.5% (half_even) = 0.02 EUR provider fee"},
+		{"acme-games", "KRW", -200000, 0, -200000, 3,
 			"GGR -200000 KRW is not positive and negative GGR is not charged (negative_ggr: zero) = 0 KRW provider fee"},
-		{"acme-games", "KWD", 4, 0, 4, 3, "12.5%", "half_even", "GGR 0.004 KWD × 12.5% (half_even) = 0.000 KWD provider fee"},
-		{"acme-games", "USD", 123456, 15432, 108024, 3, "12.5%", "half_even", "GGR 1234.56 USD × 12.5% (half_even) = 154.32 USD provider fee"},
+		{"acme-games", "KWD", 4, 0, 4, 3, "GGR 0.004 KWD × 12.5% (half_even) = 0.000 KWD provider fee"},
+		{"acme-games", "USD", 123456, 15432, 108024, 3, "GGR 1234.56 USD × 12.5% (half_even) = 154.32 USD provider fee"},
 	}
 	if !reflect.DeepEqual(lines, want) {
 		for i := range lines {

@@ -12,17 +12,19 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
-// Line is one currency of a partner's statement.
-type Line struct {
-	Currency         string `json:"currency"`
-	GGR              int64  `json:"ggr"`
-	PartnerAmount    int64  `json:"partner_amount"`
-	OperatorAmount   int64  `json:"operator_amount"`
-	AgreementVersion int    `json:"agreement_version"`
-	Explanation      string `json:"explanation"`
-}
+// Statuses of a stored statement. Its content never changes once
+// published; only its status moves, to void when its cycle is undone or to
+// superseded when a later revision of the period publishes its own.
+const (
+	StatusPublished = "published"
+	StatusVoid      = "void"
+	// StatusSuperseded is the word a superseded cycle has too.
+	StatusSuperseded = lifecycle.StatusSuperseded
+)
 
 // Statement is the content of a partner statement. It holds no wall-clock
 // time, so rendering the same cycle twice gives the same bytes and hash.
@@ -34,7 +36,7 @@ type Statement struct {
 	PeriodEnd   time.Time `json:"period_end"`
 	Revision    int       `json:"revision"`
 	Partner     string    `json:"partner"`
-	Lines       []Line    `json:"lines"`
+	Lines       Lines     `json:"lines"`
 }
 
 // Rendered is a statement in its published forms.

@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/settleflow/settleflow/internal/settle"
 )
 
 func TestRenderIsStableAndCovers(t *testing.T) {
 	s := Statement{CycleID: "c1", Scope: "demo", Period: "2026-11-01", PeriodStart: time.Date(2026, 10, 31, 15, 0, 0, 0, time.UTC),
 		PeriodEnd: time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC), Revision: 1, Partner: "acme",
-		Lines: []Line{{Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875, AgreementVersion: 1, Explanation: "a, with comma"}}}
+		Lines: []settle.Share{{Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875, AgreementVersion: 1, Explanation: "a, with comma"}}}
 	a, err := Render(s)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
 // Cycle is a row of the cycles projection.
@@ -43,8 +45,9 @@ const cycleColumns = `id, workflow_id, scope, period_key, period_start, period_e
 // Temporal runs one execution per workflow ID at a time, so that run is
 // over even if it could not record its end.
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (Cycle, error) {
-	_, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = 'abandoned', updated_at = now()
-		WHERE workflow_id = $1 AND id <> $2 AND status IN ('running', 'compensating', 'blocked')`, c.WorkflowID, c.ID)
+	unfinished := []string{lifecycle.StatusRunning, lifecycle.StatusCompensating, lifecycle.StatusBlocked}
+	_, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = $3, updated_at = now()
+		WHERE workflow_id = $1 AND id <> $2 AND status = ANY($4)`, c.WorkflowID, c.ID, lifecycle.StatusAbandoned, unfinished)
 	if err != nil {
 		return Cycle{}, fmt.Errorf("abandon earlier runs of %s: %w", c.WorkflowID, err)
 	}
@@ -107,8 +110,8 @@ func (s *Store) SetSummary(ctx context.Context, id uuid.UUID, summary any) error
 // MarkSuperseded moves a completed cycle's projection to superseded once a
 // later revision of its period completes.
 func (s *Store) MarkSuperseded(ctx context.Context, id uuid.UUID) error {
-	if _, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = 'superseded', updated_at = now()
-		WHERE id = $1 AND status = 'completed'`, id); err != nil {
+	if _, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = $2, updated_at = now()
+		WHERE id = $1 AND status = $3`, id, lifecycle.StatusSuperseded, lifecycle.StatusCompleted); err != nil {
 		return fmt.Errorf("mark cycle %s superseded: %w", id, err)
 	}
 	return nil
@@ -117,9 +120,10 @@ func (s *Store) MarkSuperseded(ctx context.Context, id uuid.UUID) error {
 // PreviousCompleted returns the scope's latest completed cycle of an
 // earlier period, if any, for comparisons such as new agreement versions.
 func (s *Store) PreviousCompleted(ctx context.Context, scope string, before time.Time) (Cycle, bool, error) {
+	settled := []string{lifecycle.StatusCompleted, lifecycle.StatusSuperseded}
 	row := s.Pool.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles
-		WHERE scope = $1 AND period_start < $2 AND status IN ('completed', 'superseded')
-		ORDER BY period_start DESC, revision DESC LIMIT 1`, scope, before)
+		WHERE scope = $1 AND period_start < $2 AND status = ANY($3)
+		ORDER BY period_start DESC, revision DESC LIMIT 1`, scope, before, settled)
 	c, err := scanCycle(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Cycle{}, false, nil

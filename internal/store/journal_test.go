@@ -6,12 +6,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
 func settlementEntry(t *testing.T, cycleID uuid.UUID) ledger.Entry {
 	t.Helper()
-	e, err := ledger.SettlementEntry(uuid.New(), cycleID, "settlement test", []ledger.Share{
+	e, err := ledger.SettlementEntry(uuid.New(), cycleID, "settlement test", []settle.Share{
 		{Partner: "acme", Currency: "KRW", GGR: 100000, PartnerAmount: 12500, OperatorAmount: 87500},
 		{Partner: "acme", Currency: "USD", GGR: 1001, PartnerAmount: 125, OperatorAmount: 876},
 	})

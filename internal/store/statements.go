@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/statement"
 )
 
 // Statement is one partner's statement for one cycle.
@@ -27,8 +29,8 @@ type Statement struct {
 // the partner; it returns the stored statement either way.
 func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, error) {
 	_, err := s.Pool.Exec(ctx, `INSERT INTO statements (id, cycle_id, partner, status, content_json, content_csv, sha256)
-		VALUES ($1, $2, $3, 'published', $4, $5, $6) ON CONFLICT DO NOTHING`,
-		st.ID, st.CycleID, st.Partner, string(st.JSON), st.CSV, st.SHA256)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		st.ID, st.CycleID, st.Partner, statement.StatusPublished, string(st.JSON), st.CSV, st.SHA256)
 	if err != nil {
 		return Statement{}, fmt.Errorf("publish statement for %s in cycle %s: %w", st.Partner, st.CycleID, err)
 	}
@@ -48,7 +50,7 @@ func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, 
 // superseded) with a note; their content never changes.
 func (s *Store) SetStatementStatus(ctx context.Context, cycleID uuid.UUID, status, note string) (int64, error) {
 	tag, err := s.Pool.Exec(ctx, `UPDATE statements SET status = $2, status_note = $3, status_at = now()
-		WHERE cycle_id = $1 AND status = 'published'`, cycleID, status, note)
+		WHERE cycle_id = $1 AND status = $4`, cycleID, status, note, statement.StatusPublished)
 	if err != nil {
 		return 0, fmt.Errorf("mark statements of cycle %s %s: %w", cycleID, status, err)
 	}
@@ -58,8 +60,8 @@ func (s *Store) SetStatementStatus(ctx context.Context, cycleID uuid.UUID, statu
 // RestoreStatements puts a cycle's superseded statements back to published,
 // when the revision that superseded them is itself undone.
 func (s *Store) RestoreStatements(ctx context.Context, cycleID uuid.UUID, note string) (int64, error) {
-	tag, err := s.Pool.Exec(ctx, `UPDATE statements SET status = 'published', status_note = $2, status_at = now()
-		WHERE cycle_id = $1 AND status = 'superseded'`, cycleID, note)
+	tag, err := s.Pool.Exec(ctx, `UPDATE statements SET status = $2, status_note = $3, status_at = now()
+		WHERE cycle_id = $1 AND status = $4`, cycleID, statement.StatusPublished, note, statement.StatusSuperseded)
 	if err != nil {
 		return 0, fmt.Errorf("restore statements of cycle %s: %w", cycleID, err)
 	}

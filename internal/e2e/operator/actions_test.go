@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/testenv"
 	"github.com/settleflow/settleflow/workflows"
@@ -18,12 +19,12 @@ func TestAbortBlockedCycle(t *testing.T) {
 	t.Parallel()
 	r := server.NewRig(t, testenv.RigOptions{WrongToken: true})
 	s := start(t, r, "2026-11-01", "scheduler", fast, false)
-	st := waitStatus(t, r.Client, s.WorkflowID, workflows.StatusBlocked)
-	if st.Blocked.Step != workflows.StepPull {
+	st := waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusBlocked)
+	if st.Blocked.Step != lifecycle.StepPull {
 		t.Fatalf("blocked on %s", st.Blocked.Step)
 	}
-	act(t, r, s.WorkflowID, workflows.ActionAbort, "ops", "", "reason is required")
-	act(t, r, s.WorkflowID, workflows.ActionAbort, "ops", "partner rotated the token; settle tomorrow", "")
+	act(t, r, s.WorkflowID, lifecycle.ActionAbort, "ops", "", "reason is required")
+	act(t, r, s.WorkflowID, lifecycle.ActionAbort, "ops", "partner rotated the token; settle tomorrow", "")
 	if _, err := wait(t, r, s); err == nil {
 		t.Fatal("aborted cycle completed")
 	}
@@ -31,7 +32,7 @@ func TestAbortBlockedCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != workflows.StatusCompensated {
+	if c.Status != lifecycle.StatusCompensated {
 		t.Errorf("cycle row status %s, want compensated", c.Status)
 	}
 	kinds := eventKinds(t, r, s.WorkflowID)
@@ -40,7 +41,7 @@ func TestAbortBlockedCycle(t *testing.T) {
 			t.Errorf("event log lacks %s: %v", want, kinds)
 		}
 	}
-	waitListed(t, r, workflows.StatusCompensated, s.WorkflowID)
+	waitListed(t, r, lifecycle.StatusCompensated, s.WorkflowID)
 	r.SaveGolden(t, s.WorkflowID, s.RunID, "cycle-compensated-v2")
 }
 
@@ -52,11 +53,11 @@ func TestSkipOptionalSource(t *testing.T) {
 	r := server.NewRig(t, testenv.RigOptions{Feed: breakable(&broken),
 		ScopeYAML: testenv.DemoScopeYAML(t, "optional: false", "optional: true")})
 	s := start(t, r, "2026-11-01", "scheduler", fast, false)
-	st := waitStatus(t, r.Client, s.WorkflowID, workflows.StatusBlocked)
+	st := waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusBlocked)
 	if !st.Blocked.CanSkip {
 		t.Fatalf("optional source cannot be skipped: %+v", st.Blocked)
 	}
-	act(t, r, s.WorkflowID, workflows.ActionSkip, "ops", "feed down all day; settle without it", "")
+	act(t, r, s.WorkflowID, lifecycle.ActionSkip, "ops", "feed down all day; settle without it", "")
 	res, err := wait(t, r, s)
 	if err != nil {
 		t.Fatalf("cycle failed after skip: %v", err)
@@ -64,8 +65,8 @@ func TestSkipOptionalSource(t *testing.T) {
 	if len(res.Shares) != 0 || res.Validation.Staged != 0 {
 		t.Errorf("skipped source still counted: %+v", res)
 	}
-	final := waitStatus(t, r.Client, s.WorkflowID, workflows.StatusCompleted)
-	if final.Steps[1].Status != workflows.StepSkipped {
+	final := waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusCompleted)
+	if final.Steps[1].Status != lifecycle.StepSkipped {
 		t.Errorf("pull step %s, want skipped", final.Steps[1].Status)
 	}
 }
@@ -92,14 +93,14 @@ func TestApprovalGateFourEyes(t *testing.T) {
 	t.Parallel()
 	r := server.NewRig(t, testenv.RigOptions{ScopeYAML: testenv.DemoScopeYAML(t, "required: false", "required: true")})
 	s := start(t, r, "2026-11-01", "alice", fast, false)
-	st := waitStatus(t, r.Client, s.WorkflowID, workflows.StatusAwaitingApproval)
+	st := waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusAwaitingApproval)
 	if st.Approval == nil || len(st.Approval.Reasons) == 0 {
 		t.Fatalf("approval = %+v", st.Approval)
 	}
-	act(t, r, s.WorkflowID, workflows.ActionApprove, "alice", "looks right to me", "four eyes")
-	act(t, r, s.WorkflowID, workflows.ActionRetry, "bob", "nothing to retry", "not blocked")
-	act(t, r, s.WorkflowID, workflows.ActionSkip, "bob", "nothing to skip", "not blocked")
-	act(t, r, s.WorkflowID, workflows.ActionApprove, "bob", "totals checked against the provider report", "")
+	act(t, r, s.WorkflowID, lifecycle.ActionApprove, "alice", "looks right to me", "four eyes")
+	act(t, r, s.WorkflowID, lifecycle.ActionRetry, "bob", "nothing to retry", "not blocked")
+	act(t, r, s.WorkflowID, lifecycle.ActionSkip, "bob", "nothing to skip", "not blocked")
+	act(t, r, s.WorkflowID, lifecycle.ActionApprove, "bob", "totals checked against the provider report", "")
 	res, err := wait(t, r, s)
 	if err != nil {
 		t.Fatalf("approved cycle failed: %v", err)
@@ -134,8 +135,8 @@ func TestApprovalRejected(t *testing.T) {
 	t.Parallel()
 	r := server.NewRig(t, testenv.RigOptions{ScopeYAML: testenv.DemoScopeYAML(t, "required: false", "required: true")})
 	s := start(t, r, "2026-11-01", "alice", fast, false)
-	waitStatus(t, r.Client, s.WorkflowID, workflows.StatusAwaitingApproval)
-	act(t, r, s.WorkflowID, workflows.ActionReject, "bob", "fee does not match the contract", "")
+	waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusAwaitingApproval)
+	act(t, r, s.WorkflowID, lifecycle.ActionReject, "bob", "fee does not match the contract", "")
 	if _, err := wait(t, r, s); err == nil {
 		t.Fatal("rejected cycle completed")
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/alert"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/testenv"
@@ -69,13 +70,13 @@ func TestBlockedSourceAlertsThenRetryAfterFix(t *testing.T) {
 		activities.AlertWebhookEnv(testenv.DemoScope): hookURL, activities.AlertSecretEnv: "hook-secret"}})
 	s := start(t, r, "2026-11-01", "scheduler", fast, false)
 
-	st := waitStatus(t, r.Client, s.WorkflowID, workflows.StatusBlocked)
-	if st.Blocked.Step != workflows.StepPull || st.Blocked.CanSkip || !st.Blocked.CanAbort {
+	st := waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusBlocked)
+	if st.Blocked.Step != lifecycle.StepPull || st.Blocked.CanSkip || !st.Blocked.CanAbort {
 		t.Fatalf("blocked = %+v", st.Blocked)
 	}
 	select {
 	case a := <-alerts:
-		if a.body.WorkflowID != s.WorkflowID || a.body.Step != workflows.StepPull || a.body.Event != "cycle.blocked" {
+		if a.body.WorkflowID != s.WorkflowID || a.body.Step != lifecycle.StepPull || a.body.Event != "cycle.blocked" {
 			t.Errorf("alert = %+v", a.body)
 		}
 		if late := a.at.Sub(st.Blocked.Since); late > 30*time.Second {
@@ -84,21 +85,21 @@ func TestBlockedSourceAlertsThenRetryAfterFix(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no alert within 30 s of blocking")
 	}
-	listed := waitListed(t, r, workflows.StatusBlocked, s.WorkflowID)
+	listed := waitListed(t, r, lifecycle.StatusBlocked, s.WorkflowID)
 	if listed.Period != "2026-11-01" || listed.Scope != testenv.DemoScope {
 		t.Errorf("visibility listing = %+v", listed)
 	}
 
-	act(t, r, s.WorkflowID, workflows.ActionSkip, "ops", "skip it", "not optional")
-	act(t, r, s.WorkflowID, workflows.ActionApprove, "ops", "approve it", "not awaiting approval")
-	act(t, r, s.WorkflowID, workflows.ActionReject, "ops", "reject it", "not awaiting approval")
+	act(t, r, s.WorkflowID, lifecycle.ActionSkip, "ops", "skip it", "not optional")
+	act(t, r, s.WorkflowID, lifecycle.ActionApprove, "ops", "approve it", "not awaiting approval")
+	act(t, r, s.WorkflowID, lifecycle.ActionReject, "ops", "reject it", "not awaiting approval")
 	broken.Store(false)
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ { // the same command twice, e.g. a nervous double click
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _ = platform.Act(testenv.Context(t, 30*time.Second), r.Client, s.WorkflowID, workflows.ActionRetry, "ops", "feed fixed")
+			_, _ = platform.Act(testenv.Context(t, 30*time.Second), r.Client, s.WorkflowID, lifecycle.ActionRetry, "ops", "feed fixed")
 		}()
 	}
 	wg.Wait()

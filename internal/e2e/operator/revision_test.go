@@ -7,8 +7,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/testenv"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // A completed period is settled again only as an explicit revision, which
@@ -47,7 +47,7 @@ func TestRevisionReversesAndSupersedes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cycles) != 2 || cycles[0].Status != workflows.StatusCompleted || cycles[1].Status != "superseded" ||
+	if len(cycles) != 2 || cycles[0].Status != lifecycle.StatusCompleted || cycles[1].Status != "superseded" ||
 		cycles[0].Supersedes == nil || *cycles[0].Supersedes != cycles[1].ID {
 		t.Fatalf("cycles of the period: %+v", cycles)
 	}

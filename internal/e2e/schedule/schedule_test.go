@@ -13,6 +13,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/catalog"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -105,7 +106,7 @@ func TestTriggerSettlesLatestEndedPeriod(t *testing.T) {
 	action := e.waitActions(t, ctx, 1)[0]
 	want := e.expectedKey(t, action.ScheduleTime)
 	res := e.result(t, ctx, action)
-	if res.Existing || res.PeriodKey != want || res.Status != workflows.StatusRunning || res.WorkflowID != workflows.WorkflowID(demo, want) {
+	if res.Existing || res.PeriodKey != want || res.Status != lifecycle.StatusRunning || res.WorkflowID != workflows.WorkflowID(demo, want) {
 		t.Fatalf("scheduled run = %+v, want period %s started", res, want)
 	}
 	e.assertCompleted(t, ctx, res.WorkflowID)
@@ -127,7 +128,7 @@ func TestSecondTriggerDoesNotSettleAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := e.result(t, ctx, e.waitActions(t, ctx, 1)[0])
-	if first.Existing || first.Status != workflows.StatusRunning {
+	if first.Existing || first.Status != lifecycle.StatusRunning {
 		t.Fatalf("first run = %+v", first)
 	}
 	e.assertCompleted(t, ctx, first.WorkflowID)
@@ -175,7 +176,7 @@ func TestBackfillSettlesExactlyThosePeriods(t *testing.T) {
 	var got []string
 	for _, a := range e.waitActions(t, ctx, 3) {
 		res := e.result(t, ctx, a)
-		if res.Existing || res.Status != workflows.StatusRunning {
+		if res.Existing || res.Status != lifecycle.StatusRunning {
 			t.Errorf("backfilled run = %+v", res)
 		}
 		e.assertCompleted(t, ctx, res.WorkflowID)
