@@ -25,7 +25,8 @@ type ProviderConfig struct {
 // values disable each fault.
 type Faults struct {
 	// InvalidEvery makes every Nth record of each UTC day invalid (an extra,
-	// corrupted record is inserted after every N-1 valid ones).
+	// corrupted record is inserted after every N-1 valid ones). See
+	// corrupt.go for the kinds and where each is served.
 	InvalidEvery int
 	// FailFirst answers the first N requests with 503.
 	FailFirst int
@@ -44,6 +45,10 @@ type Faults struct {
 const (
 	defaultPageSize = 500
 	maxPageSize     = 5000
+	// Compact days keep a round number in 28 bits of an index entry and a
+	// player in 32 bits; beyond these a config is clamped.
+	maxRoundsPerDay = 1<<28 - 1
+	maxPlayers      = 1<<31 - 1
 )
 
 // DefaultProviderConfig is a mid-sized operator: enough volume to make totals
@@ -64,9 +69,8 @@ func (c ProviderConfig) normalized() ProviderConfig {
 	if c.Players <= 0 {
 		c.Players = 200
 	}
-	if c.RoundsPerDay < 0 {
-		c.RoundsPerDay = 0
-	}
+	c.Players = min(c.Players, maxPlayers)
+	c.RoundsPerDay = min(max(c.RoundsPerDay, 0), maxRoundsPerDay)
 	if len(c.Currencies) == 0 {
 		c.Currencies = []string{"KRW", "USD", "EUR"}
 	}
