@@ -32,9 +32,12 @@ type Faults struct {
 	FailFirst int
 	// FailEveryN answers every Nth request with 500.
 	FailEveryN int
-	// DuplicatePage serves page index k (0-based) twice by pointing its
-	// next_cursor back at itself once. Zero disables (so a zero Faults is
-	// fault-free); page 0 therefore cannot be duplicated, use 1 or more.
+	// DuplicatePage re-sends page index k (0-based) once: the request after
+	// page k gets page k's records again, under a cursor that still moves
+	// forward, and the feed then continues with page k+1. It fires on the
+	// first request whose page starts at record k*limit of its range, once
+	// per server. Zero disables (so a zero Faults is fault-free); page 0
+	// therefore cannot be duplicated, use 1 or more.
 	DuplicatePage int
 	// PageDelay sleeps before each page is served.
 	PageDelay time.Duration
