@@ -8,17 +8,26 @@ import (
 
 const secondsPerDay = 86400
 
-// round is one game round as drawn from the day's RNG. A day is kept as these
-// draws plus an index instead of Transaction values, so a day of a million
-// rounds costs 16 bytes a round rather than hundreds of bytes of strings.
+// round is one game round as drawn from the day's RNG, packed in 12 bytes.
+// A day is kept as these draws plus an index instead of Transaction values,
+// so a million rounds cost 12 MB rather than gigabytes of strings.
 type round struct {
 	player uint32
-	bet    uint32 // stake in minor units; at most 100,000
-	sec    uint32 // second of the day the bet is placed
-	pct    uint16 // win multiplier in percent; wins only
-	settle uint8  // seconds from bet to settlement, 1..maxRoundSeconds
-	info   uint8  // game<<2 | outcome
+	stake  uint32 // bet in minor units | win percent << betBits
+	timing uint32 // bet second | settle offset << secBits | game << gameShift | outcome << outcomeShift
 }
+
+// Field widths: a bet is at most 100,000 minor units, a win percent at most
+// 410, a bet second at most 86,368, a settle offset at most 30 seconds, and
+// there are 8 games (TestRoundPacking checks each against its field).
+const (
+	betBits      = 17
+	secBits      = 17
+	settleBits   = 5
+	gameBits     = 3
+	gameShift    = secBits + settleBits
+	outcomeShift = gameShift + gameBits
+)
 
 // Round outcomes; a loss has no settlement record.
 const (
@@ -27,8 +36,23 @@ const (
 	outcomeWin
 )
 
-func (r round) game() string   { return gameCodes[r.info>>2] }
-func (r round) outcome() uint8 { return r.info & 3 }
+func newRound(player, game, sec int, bet int64, settle int, outcome uint8, pct int) round {
+	return round{
+		player: uint32(player),
+		stake:  uint32(bet) | uint32(pct)<<betBits,
+		timing: uint32(sec) | uint32(settle)<<secBits | uint32(game)<<gameShift | uint32(outcome)<<outcomeShift,
+	}
+}
+
+func (r round) bet() int64     { return int64(r.stake & (1<<betBits - 1)) }
+func (r round) pct() int64     { return int64(r.stake >> betBits) }
+func (r round) sec() int       { return int(r.timing & (1<<secBits - 1)) }
+func (r round) settle() int    { return int(r.timing>>secBits) & (1<<settleBits - 1) }
+func (r round) game() string   { return gameCodes[r.timing>>gameShift&(1<<gameBits-1)] }
+func (r round) outcome() uint8 { return uint8(r.timing >> outcomeShift) }
+
+// settleSec is the second of the day the round settles.
+func (r round) settleSec() int { return r.sec() + r.settle() }
 
 // dayRNG is the day's own stream, so any day can be generated alone.
 func dayRNG(cfg ProviderConfig, num int64) *rand.Rand {
@@ -44,16 +68,16 @@ func drawRound(cfg ProviderConfig, rng *rand.Rand) round {
 	game := rng.IntN(len(gameCodes))
 	sec := rng.IntN(secondsPerDay - maxRoundSeconds - 1)
 	bet := betAmount(rng, playerCurrency(cfg, player))
-	r := round{player: uint32(player), bet: uint32(bet), sec: uint32(sec), info: uint8(game) << 2}
-	r.settle = uint8(1 + rng.IntN(maxRoundSeconds))
-	switch outcome := rng.IntN(1000); {
-	case outcome < rollbackPerMille:
-		r.info |= outcomeRollback
-	case outcome < rollbackPerMille+winPerMille:
-		r.info |= outcomeWin
-		r.pct = uint16(minWinPercent + rng.IntN(maxWinPercent-minWinPercent+1))
+	settle := 1 + rng.IntN(maxRoundSeconds)
+	outcome, pct := outcomeLoss, 0
+	switch draw := rng.IntN(1000); {
+	case draw < rollbackPerMille:
+		outcome = outcomeRollback
+	case draw < rollbackPerMille+winPerMille:
+		outcome = outcomeWin
+		pct = minWinPercent + rng.IntN(maxWinPercent-minWinPercent+1)
 	}
-	return r
+	return newRound(player, game, sec, bet, settle, outcome, pct)
 }
 
 // entry names one record of a day: round<<4 | kind<<1 | settle. kind is 0
@@ -120,11 +144,11 @@ func fullDayCount(cfg ProviderConfig, num int64) int {
 // sec is the second of the day an entry's record originates at (for an
 // out-of-period record, the second of the record it was derived from).
 func (d *compactDay) sec(e entry) int {
-	r := &d.rounds[e.round()]
+	r := d.rounds[e.round()]
 	if e.settle() {
-		return int(r.sec) + int(r.settle)
+		return r.settleSec()
 	}
-	return int(r.sec)
+	return r.sec()
 }
 
 // span is a half-open range of positions in a day's index.

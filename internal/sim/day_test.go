@@ -81,16 +81,30 @@ func TestFullDayCountMatchesBuiltDay(t *testing.T) {
 	}
 }
 
+// TestRoundPacking stores the largest value each draw can take (bets are at
+// most 1,000 won in hundreds, see betAmount) and reads it back.
+func TestRoundPacking(t *testing.T) {
+	if len(gameCodes) > 1<<gameBits {
+		t.Fatalf("%d games do not fit %d bits", len(gameCodes), gameBits)
+	}
+	maxSec := secondsPerDay - maxRoundSeconds - 2
+	r := newRound(maxPlayers, len(gameCodes)-1, maxSec, 100_000, maxRoundSeconds, outcomeWin, maxWinPercent)
+	if r.player != maxPlayers || r.game() != gameCodes[len(gameCodes)-1] || r.sec() != maxSec || r.bet() != 100_000 ||
+		r.settle() != maxRoundSeconds || r.outcome() != outcomeWin || r.pct() != maxWinPercent {
+		t.Errorf("largest round did not survive packing: %+v", r)
+	}
+}
+
 // TestCompactDaySize pins the memory a day costs per record.
 func TestCompactDaySize(t *testing.T) {
-	if s := unsafe.Sizeof(round{}); s != 16 {
-		t.Errorf("round is %d bytes, want 16", s)
+	if s := unsafe.Sizeof(round{}); s != 12 {
+		t.Errorf("round is %d bytes, want 12", s)
 	}
 	cfg := ProviderConfig{Seed: 1, Players: 200, RoundsPerDay: 50_000}.normalized()
 	d := buildDay(cfg, day0.Unix()/secondsPerDay)
 	bytes := len(d.rounds)*int(unsafe.Sizeof(round{})) + cap(d.index)*int(unsafe.Sizeof(entry(0)))
-	if per := float64(bytes) / float64(len(d.index)); per > 24 {
-		t.Errorf("%.1f bytes per record, want at most 24", per)
+	if per := float64(bytes) / float64(len(d.index)); per > 16 {
+		t.Errorf("%.1f bytes per record, want at most 16", per)
 	}
 }
 

@@ -21,11 +21,10 @@ const textOrderFrom = 1_000_000
 // starts (starts[s]..starts[s+1]).
 func (d *compactDay) sortValid() ([]entry, []int32) {
 	next := make([]int32, secondsPerDay+1)
-	for i := range d.rounds {
-		r := &d.rounds[i]
-		next[r.sec+1]++
+	for _, r := range d.rounds {
+		next[r.sec()+1]++
 		if r.outcome() != outcomeLoss {
-			next[r.sec+uint32(r.settle)+1]++
+			next[r.settleSec()+1]++
 		}
 	}
 	for s := 1; s <= secondsPerDay; s++ {
@@ -33,12 +32,11 @@ func (d *compactDay) sortValid() ([]entry, []int32) {
 	}
 	starts := slices.Clone(next)
 	valid := make([]entry, next[secondsPerDay])
-	for i := range d.rounds {
-		r := &d.rounds[i]
-		valid[next[r.sec]] = newEntry(i, false, 0)
-		next[r.sec]++
+	for i, r := range d.rounds {
+		valid[next[r.sec()]] = newEntry(i, false, 0)
+		next[r.sec()]++
 		if r.outcome() != outcomeLoss {
-			s := r.sec + uint32(r.settle)
+			s := r.settleSec()
 			valid[next[s]] = newEntry(i, true, 0)
 			next[s]++
 		}

@@ -13,7 +13,7 @@ import (
 // record builds the wire record of one entry, and its invalid kind ("" for
 // a valid record).
 func (d *compactDay) record(cfg ProviderConfig, e entry) (Transaction, string) {
-	r := &d.rounds[e.round()]
+	r := d.rounds[e.round()]
 	player := int(r.player)
 	tx := Transaction{
 		RoundID:  d.id('r', e.round(), 0),
@@ -21,18 +21,18 @@ func (d *compactDay) record(cfg ProviderConfig, e entry) (Transaction, string) {
 		GameCode: r.game(),
 		Currency: playerCurrency(cfg, player),
 	}
-	at := d.start.Add(time.Duration(r.sec) * time.Second)
+	at := d.start.Add(time.Duration(r.sec()) * time.Second)
 	switch {
 	case !e.settle():
-		tx.TransactionID, tx.Type, tx.Amount, tx.Timestamp = d.id('t', e.round(), 'b'), TypeBet, int64(r.bet), at
+		tx.TransactionID, tx.Type, tx.Amount, tx.Timestamp = d.id('t', e.round(), 'b'), TypeBet, r.bet(), at
 	case r.outcome() == outcomeRollback:
-		tx.TransactionID, tx.Type, tx.Amount = d.id('t', e.round(), 'r'), TypeRollback, int64(r.bet)
+		tx.TransactionID, tx.Type, tx.Amount = d.id('t', e.round(), 'r'), TypeRollback, r.bet()
 		tx.RefTransactionID = d.id('t', e.round(), 'b')
 	default:
-		tx.TransactionID, tx.Type, tx.Amount = d.id('t', e.round(), 'w'), TypeWin, int64(r.bet)*int64(r.pct)/100
+		tx.TransactionID, tx.Type, tx.Amount = d.id('t', e.round(), 'w'), TypeWin, r.bet()*r.pct()/100
 	}
 	if e.settle() {
-		tx.Timestamp = at.Add(time.Duration(r.settle) * time.Second)
+		tx.Timestamp = at.Add(time.Duration(r.settle()) * time.Second)
 	}
 	if e.kind() == 0 {
 		return tx, ""
