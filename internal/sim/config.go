@@ -25,15 +25,19 @@ type ProviderConfig struct {
 // values disable each fault.
 type Faults struct {
 	// InvalidEvery makes every Nth record of each UTC day invalid (an extra,
-	// corrupted record is inserted after every N-1 valid ones).
+	// corrupted record is inserted after every N-1 valid ones). See
+	// corrupt.go for the kinds and where each is served.
 	InvalidEvery int
 	// FailFirst answers the first N requests with 503.
 	FailFirst int
 	// FailEveryN answers every Nth request with 500.
 	FailEveryN int
-	// DuplicatePage serves page index k (0-based) twice by pointing its
-	// next_cursor back at itself once. Zero disables (so a zero Faults is
-	// fault-free); page 0 therefore cannot be duplicated, use 1 or more.
+	// DuplicatePage re-sends page index k (0-based) once: the request after
+	// page k gets page k's records again, under a cursor that still moves
+	// forward, and the feed then continues with page k+1. It fires on the
+	// first request whose page starts at record k*limit of its range, once
+	// per server. Zero disables (so a zero Faults is fault-free); page 0
+	// therefore cannot be duplicated, use 1 or more.
 	DuplicatePage int
 	// PageDelay sleeps before each page is served.
 	PageDelay time.Duration
@@ -44,6 +48,10 @@ type Faults struct {
 const (
 	defaultPageSize = 500
 	maxPageSize     = 5000
+	// Compact days keep a round number in 28 bits of an index entry and a
+	// player in 32 bits; beyond these a config is clamped.
+	maxRoundsPerDay = 1<<28 - 1
+	maxPlayers      = 1<<31 - 1
 )
 
 // DefaultProviderConfig is a mid-sized operator: enough volume to make totals
@@ -64,9 +72,8 @@ func (c ProviderConfig) normalized() ProviderConfig {
 	if c.Players <= 0 {
 		c.Players = 200
 	}
-	if c.RoundsPerDay < 0 {
-		c.RoundsPerDay = 0
-	}
+	c.Players = min(c.Players, maxPlayers)
+	c.RoundsPerDay = min(max(c.RoundsPerDay, 0), maxRoundsPerDay)
 	if len(c.Currencies) == 0 {
 		c.Currencies = []string{"KRW", "USD", "EUR"}
 	}

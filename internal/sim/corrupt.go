@@ -10,7 +10,7 @@ import "time"
 const (
 	InvalidCurrency    = "unknown_currency"  // currency "XXX"
 	InvalidNegative    = "negative_amount"   // amount < 0
-	InvalidOutOfPeriod = "out_of_period"     // timestamp 1h before the requested from
+	InvalidOutOfPeriod = "out_of_period"     // timestamp 90 days before its origin
 	InvalidDanglingRef = "dangling_rollback" // rollback of a bet that does not exist
 	InvalidMissingID   = "missing_id"        // empty transaction_id (format error)
 	InvalidType        = "unknown_type"      // type "bonus" (format error)
@@ -21,43 +21,80 @@ var invalidKinds = []string{
 	InvalidDanglingRef, InvalidMissingID, InvalidType,
 }
 
-// pending is a generated record before the requested period is known: origin
-// decides whether it belongs to [from, to), and the out-of-period kind needs
-// from to place itself outside it.
-type pending struct {
-	Transaction
-	origin time.Time
-	kind   string
+// Kinds as stored in an entry (1 + position in invalidKinds).
+const (
+	kindOutOfPeriod = 3
+	kindMissingID   = 5
+)
+
+// outOfPeriodShift places an out-of-period record before its origin, the
+// instant of the valid record it was derived from. The record is served by
+// whichever request's [from, to) holds its origin, so a period pulled as
+// several time slices gets it exactly once; 90 days back is outside every
+// daily, weekly or monthly period that holds the origin, and, unlike a
+// timestamp relative to the request, the same for every slicing.
+const outOfPeriodShift = 90 * 24 * time.Hour
+
+// invalidAfter reports whether an invalid record follows the day's p-th
+// valid record (0-based, in sorted order), and its kind as stored in an
+// entry. Every Nth record of the day's stream is invalid, so one follows
+// every N-1 valid records (N=1 acts as N=2), and kinds cycle per day.
+func invalidAfter(p, every int) (int, bool) {
+	switch {
+	case every <= 0:
+		return 0, false
+	case every <= 2:
+		return 1 + p%len(invalidKinds), true
+	case (p+1)%(every-1) == 0:
+		return 1 + ((p+1)/(every-1)-1)%len(invalidKinds), true
+	}
+	return 0, false
 }
 
-// finish resolves the period-dependent part of an invalid record. Because the
-// out-of-period record lands at from-1h, it is the one record whose timestamp
-// (and thus position) differs between a sub-range and the full range.
-func (p pending) finish(from time.Time) Transaction {
-	if p.kind == InvalidOutOfPeriod {
-		p.Timestamp = from.Add(-time.Hour)
+// invalidCount is how many invalid records a day of valid records gets.
+func invalidCount(valid, every int) int {
+	switch {
+	case every <= 0:
+		return 0
+	case every <= 2:
+		return valid
 	}
-	return p.Transaction
+	return valid / (every - 1)
 }
 
-// withInvalid interleaves one invalid record after every N-1 valid ones of the
-// day, so every Nth record of the day's stream is invalid (N=1 acts as N=2).
-func withInvalid(cfg ProviderConfig, day []Transaction) []pending {
-	n := cfg.Faults.InvalidEvery
-	out := make([]pending, 0, len(day)+len(day)/max(n, 1)+1)
-	injected := 0
-	for i, tx := range day {
-		out = append(out, pending{Transaction: tx, origin: tx.Timestamp})
-		if n <= 0 {
-			continue
-		}
-		if n == 1 || (i+1)%(n-1) == 0 {
-			kind := invalidKinds[injected%len(invalidKinds)]
-			injected++
-			out = append(out, pending{Transaction: corrupt(tx, kind), origin: tx.Timestamp, kind: kind})
+// placeInvalid returns the day's served index given its sorted valid
+// records and second groups, and the length of its out-of-period block. An
+// invalid record shares its origin's timestamp and has its id plus "-x",
+// which sorts right after the origin; two kinds sort elsewhere: a missing
+// id ("") sorts first among its second, and an out-of-period record sorts
+// before the whole day.
+func placeInvalid(valid []entry, starts []int32, every int) ([]entry, int) {
+	if every <= 0 {
+		return valid, 0
+	}
+	kind := func(p int) int { k, _ := invalidAfter(p, every); return k }
+	index := make([]entry, 0, len(valid)+invalidCount(len(valid), every))
+	for p, e := range valid {
+		if kind(p) == kindOutOfPeriod {
+			index = append(index, e.withKind(kindOutOfPeriod))
 		}
 	}
-	return out
+	oop := len(index)
+	for s := range secondsPerDay {
+		lo, hi := int(starts[s]), int(starts[s+1])
+		for p := lo; p < hi; p++ {
+			if kind(p) == kindMissingID {
+				index = append(index, valid[p].withKind(kindMissingID))
+			}
+		}
+		for p := lo; p < hi; p++ {
+			index = append(index, valid[p])
+			if k := kind(p); k != 0 && k != kindOutOfPeriod && k != kindMissingID {
+				index = append(index, valid[p].withKind(k))
+			}
+		}
+	}
+	return index, oop
 }
 
 // corrupt derives an invalid record from a valid one under a fresh id, so it
@@ -70,6 +107,8 @@ func corrupt(tx Transaction, kind string) Transaction {
 		bad.Currency = "XXX"
 	case InvalidNegative:
 		bad.Amount = -tx.Amount
+	case InvalidOutOfPeriod:
+		bad.Timestamp = tx.Timestamp.Add(-outOfPeriodShift)
 	case InvalidDanglingRef:
 		bad.Type = TypeRollback
 		bad.RefTransactionID = "t-missing-" + tx.TransactionID
@@ -89,13 +128,13 @@ type InvalidTransaction struct {
 }
 
 // InjectedInvalid lists the invalid records GenerateTransactions includes for
-// the period, sorted the same way, so tests can assert per-reason counts.
+// the period, in the same order, so tests can assert per-reason counts.
 func InjectedInvalid(cfg ProviderConfig, from, to time.Time) []InvalidTransaction {
 	var out []InvalidTransaction
-	for _, p := range generate(cfg, from, to) {
-		if p.kind != "" {
-			out = append(out, InvalidTransaction{Transaction: p.Transaction, Kind: p.kind})
+	eachRecord(cfg, from, to, func(tx Transaction, kind string) {
+		if kind != "" {
+			out = append(out, InvalidTransaction{Transaction: tx, Kind: kind})
 		}
-	}
+	})
 	return out
 }

@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"sort"
 	"time"
 )
 
@@ -46,35 +44,15 @@ const (
 	maxRoundSeconds = 30
 )
 
-// GenerateTransactions returns the feed for [from, to), sorted by (timestamp,
-// transaction_id). Each UTC day touched by the period is generated from its
-// own RNG stream (seed, day), so any sub-range returns exactly the records the
-// full range has for it. Faults.InvalidEvery adds invalid records; see
-// corrupt.go for the one exception to the sub-range rule.
+// GenerateTransactions returns the feed for [from, to) in served order: day
+// by day, each day's out-of-period records first, then its records by
+// (timestamp, transaction_id). Each UTC day touched by the period is
+// generated from its own RNG stream (seed, day), and a record belongs to the
+// request whose range holds its origin, so any sub-range returns exactly the
+// records the full range has for it.
 func GenerateTransactions(cfg ProviderConfig, from, to time.Time) []Transaction {
-	all := generate(cfg, from, to)
-	out := make([]Transaction, len(all))
-	for i, p := range all {
-		out[i] = p.Transaction
-	}
-	return out
-}
-
-// generate does the work of GenerateTransactions keeping each record's fault
-// kind, sorted by (timestamp, transaction_id).
-func generate(cfg ProviderConfig, from, to time.Time) []pending {
-	cfg = cfg.normalized()
-	from, to = from.UTC(), to.UTC()
-	var out []pending
-	for day := from.Truncate(24 * time.Hour); day.Before(to); day = day.Add(24 * time.Hour) {
-		for _, p := range withInvalid(cfg, generateDay(cfg, day)) {
-			if !p.origin.Before(from) && p.origin.Before(to) {
-				p.Transaction = p.finish(from)
-				out = append(out, p)
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return lessTx(out[i].Transaction, out[j].Transaction) })
+	var out []Transaction
+	eachRecord(cfg, from, to, func(tx Transaction, _ string) { out = append(out, tx) })
 	return out
 }
 
@@ -85,55 +63,50 @@ func ExpectedValid(cfg ProviderConfig, from, to time.Time) []Transaction {
 	return GenerateTransactions(cfg, from, to)
 }
 
-func lessTx(a, b Transaction) bool {
-	if !a.Timestamp.Equal(b.Timestamp) {
-		return a.Timestamp.Before(b.Timestamp)
+// eachRecord calls fn with every record of [from, to) in served order, and
+// its invalid kind ("" for valid records). Days are built one at a time and
+// dropped, so only the caller's own collection grows with the period.
+func eachRecord(cfg ProviderConfig, from, to time.Time, fn func(Transaction, string)) {
+	cfg = cfg.normalized()
+	first, last := dayRange(from, to)
+	for num := first; num <= last; num++ {
+		d := buildDay(cfg, num)
+		oop, rest := d.spans(daySeconds(num, from, to))
+		for p := range oop.len() + rest.len() {
+			fn(d.record(cfg, d.index[at(oop, rest, p)]))
+		}
 	}
-	return a.TransactionID < b.TransactionID
 }
 
-// generateDay produces one UTC day's valid records, sorted.
-func generateDay(cfg ProviderConfig, day time.Time) []Transaction {
-	dayNum := day.Unix() / 86400
-	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(dayNum)))
-	stamp := day.Format("20060102")
-	txs := make([]Transaction, 0, cfg.RoundsPerDay*2)
-	for i := 0; i < cfg.RoundsPerDay; i++ {
-		player := rng.IntN(cfg.Players)
-		currency := playerCurrency(cfg, player)
-		game := gameCodes[rng.IntN(len(gameCodes))]
-		at := day.Add(time.Duration(rng.IntN(86400-maxRoundSeconds-1)) * time.Second)
-		bet := betAmount(rng, currency)
-		roundID := fmt.Sprintf("r-%s-%06d", stamp, i)
-		base := Transaction{
-			RoundID:  roundID,
-			PlayerID: fmt.Sprintf("p-%05d", player),
-			GameCode: game,
-			Currency: currency,
-		}
-		b := base
-		b.TransactionID = fmt.Sprintf("t-%s-%06d-b", stamp, i)
-		b.Type, b.Amount, b.Timestamp = TypeBet, bet, at
-		txs = append(txs, b)
+// dayRange is the first and last UTC day (days since the epoch) whose
+// midnight is before to, starting from the day that holds from.
+func dayRange(from, to time.Time) (first, last int64) {
+	return floorDiv(from.Unix(), secondsPerDay), floorDiv(ceilUnix(to)-1, secondsPerDay)
+}
 
-		settled := at.Add(time.Duration(1+rng.IntN(maxRoundSeconds)) * time.Second)
-		switch outcome := rng.IntN(1000); {
-		case outcome < rollbackPerMille:
-			r := base
-			r.TransactionID = fmt.Sprintf("t-%s-%06d-r", stamp, i)
-			r.Type, r.Amount, r.Timestamp = TypeRollback, bet, settled
-			r.RefTransactionID = b.TransactionID
-			txs = append(txs, r)
-		case outcome < rollbackPerMille+winPerMille:
-			pct := int64(minWinPercent + rng.IntN(maxWinPercent-minWinPercent+1))
-			w := base
-			w.TransactionID = fmt.Sprintf("t-%s-%06d-w", stamp, i)
-			w.Type, w.Amount, w.Timestamp = TypeWin, bet*pct/100, settled
-			txs = append(txs, w)
-		}
+// daySeconds is the part of [from, to) inside day num, in whole seconds of
+// the day: records fall on whole seconds, so [from, to) holds second s of
+// the day exactly when lo <= s < hi.
+func daySeconds(num int64, from, to time.Time) (lo, hi int) {
+	start := num * secondsPerDay
+	clamp := func(s int64) int { return int(min(max(s-start, 0), secondsPerDay)) }
+	return clamp(ceilUnix(from)), clamp(ceilUnix(to))
+}
+
+// ceilUnix is t in Unix seconds, rounded up.
+func ceilUnix(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
 	}
-	sort.SliceStable(txs, func(i, j int) bool { return lessTx(txs[i], txs[j]) })
-	return txs
+	return t.Unix()
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // playerCurrency depends on seed and player only, so a player keeps one

@@ -1,32 +1,39 @@
 package sim
 
 import (
-	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// ProviderServer serves GET /v1/transactions over GenerateTransactions with
-// cursor pagination and the configured faults. It is safe for concurrent use.
+// ProviderServer serves GET /v1/transactions with cursor pagination and the
+// configured faults: the records GenerateTransactions returns, in the same
+// order, produced page by page from compact days rather than from a
+// materialised period. It is safe for concurrent use.
+//
+// Query: from and to (RFC3339, from < to), limit (default the config's
+// PageSize, at most 5000) and cursor (empty for the first page, then the
+// previous page's next_cursor). A response is
+//
+//	{"data": [...], "next_cursor": "...", "total": N}
+//
+// where next_cursor is empty on the last page and total is the number of
+// records the range holds (see page). Cursors are opaque; one the server
+// did not issue for this range is a 400.
 type ProviderServer struct {
-	cfg ProviderConfig
-	mux *http.ServeMux
+	cfg  ProviderConfig
+	mux  *http.ServeMux
+	feed *feed
 
 	requests atomic.Int64 // every request, counted before faults
 	pages    atomic.Int64 // 200 responses
 	faults   atomic.Int64 // injected 429/500/503
 	dupDone  atomic.Bool  // the DuplicatePage fault fires once per server
-
-	// Paging re-requests the same period many times; keep the last one.
-	mu         sync.Mutex
-	cacheKey   string
-	cacheValue []Transaction
 }
 
 // Stats counts what the server did, for asserting retries and pagination.
@@ -36,15 +43,20 @@ type Stats struct {
 	Faults   int64 // injected fault responses (429, 500, 503)
 }
 
+// page is the response envelope. Total is the number of records the feed
+// holds for the request's [from, to), invalid ones included and the
+// DuplicatePage re-send excluded; it is the same on every page of a range.
 type page struct {
 	Data       []Transaction `json:"data"`
 	NextCursor string        `json:"next_cursor"`
+	Total      int           `json:"total"`
 }
 
 // NewProviderServer returns the simulated feed. The concrete type is returned
 // so tests can read Stats; it is an http.Handler.
 func NewProviderServer(cfg ProviderConfig) *ProviderServer {
-	s := &ProviderServer{cfg: cfg.normalized(), mux: http.NewServeMux()}
+	cfg = cfg.normalized()
+	s := &ProviderServer{cfg: cfg, mux: http.NewServeMux(), feed: newFeed(cfg)}
 	s.mux.HandleFunc("GET /v1/transactions", s.transactions)
 	return s
 }
@@ -62,29 +74,9 @@ func (s *ProviderServer) transactions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "missing or invalid bearer token")
 		return
 	}
-	q := r.URL.Query()
-	from, err := parseTime(q.Get("from"))
+	req, err := parsePageRequest(r.URL.Query(), s.cfg.PageSize)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "from: "+err.Error())
-		return
-	}
-	to, err := parseTime(q.Get("to"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "to: "+err.Error())
-		return
-	}
-	if !from.Before(to) {
-		writeError(w, http.StatusBadRequest, "from must be before to")
-		return
-	}
-	limit, err := parseLimit(q.Get("limit"), s.cfg.PageSize)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "limit: "+err.Error())
-		return
-	}
-	offset, err := decodeCursor(q.Get("cursor"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "cursor: "+err.Error())
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if s.injectFault(w, n) {
@@ -100,24 +92,70 @@ func (s *ProviderServer) transactions(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	all := s.generate(from, to)
-	if offset > len(all) {
-		writeError(w, http.StatusBadRequest, "cursor: offset beyond end of result")
-		return
+	lay := s.feed.layout(req.from, req.to)
+	at := 0
+	if req.resumed {
+		if at, err = lay.offset(req.cursor); err != nil {
+			writeError(w, http.StatusBadRequest, "cursor: "+err.Error())
+			return
+		}
 	}
-	end := min(offset+limit, len(all))
-	resp := page{Data: all[offset:end]}
-	if resp.Data == nil {
-		resp.Data = []Transaction{}
-	}
-	if end < len(all) {
-		resp.NextCursor = encodeCursor(end)
-	}
-	if k := s.cfg.Faults.DuplicatePage; k > 0 && offset == k*limit && s.dupDone.CompareAndSwap(false, true) {
-		resp.NextCursor = encodeCursor(offset)
-	}
+	resp := s.servePage(lay, at, req.cursor.resend, req.limit)
 	s.pages.Add(1)
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// pageRequest is a parsed GET /v1/transactions query.
+type pageRequest struct {
+	from, to time.Time
+	limit    int
+	cursor   cursor
+	resumed  bool // a cursor was sent; otherwise the range starts over
+}
+
+// parsePageRequest checks the query; every error is the client's (a 400).
+func parsePageRequest(q url.Values, defLimit int) (pageRequest, error) {
+	var req pageRequest
+	var err error
+	if req.from, err = parseTime(q.Get("from")); err != nil {
+		return req, fmt.Errorf("from: %w", err)
+	}
+	if req.to, err = parseTime(q.Get("to")); err != nil {
+		return req, fmt.Errorf("to: %w", err)
+	}
+	if !req.from.Before(req.to) {
+		return req, errors.New("from must be before to")
+	}
+	if req.limit, err = parseLimit(q.Get("limit"), defLimit); err != nil {
+		return req, fmt.Errorf("limit: %w", err)
+	}
+	if req.cursor, req.resumed, err = decodeCursor(q.Get("cursor")); err != nil {
+		return req, fmt.Errorf("cursor: %w", err)
+	}
+	return req, nil
+}
+
+// servePage serves up to limit records from offset at. A cursor asking for a
+// re-send gets the records it names again, then points on from where the
+// duplicated page ended.
+func (s *ProviderServer) servePage(lay *layout, at, resend, limit int) page {
+	total := lay.total()
+	if resend > 0 {
+		p := page{Data: s.feed.records(lay, at-resend, at-resend+min(limit, resend)), Total: total}
+		if at < total {
+			p.NextCursor = encodeCursor(lay.cursorAt(at, 0))
+		}
+		return p
+	}
+	end := min(at+limit, total)
+	p := page{Data: s.feed.records(lay, at, end), Total: total}
+	if end < total {
+		p.NextCursor = encodeCursor(lay.cursorAt(end, 0))
+	}
+	if k := s.cfg.Faults.DuplicatePage; k > 0 && at == k*limit && end > at && s.dupDone.CompareAndSwap(false, true) {
+		p.NextCursor = encodeCursor(lay.cursorAt(end, end-at))
+	}
+	return p
 }
 
 // injectFault answers request n with a fault if one is due. Faults come after
@@ -141,16 +179,6 @@ func (s *ProviderServer) injectFault(w http.ResponseWriter, n int64) bool {
 	return true
 }
 
-func (s *ProviderServer) generate(from, to time.Time) []Transaction {
-	key := from.Format(time.RFC3339Nano) + "|" + to.Format(time.RFC3339Nano)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cacheKey != key {
-		s.cacheKey, s.cacheValue = key, GenerateTransactions(s.cfg, from, to)
-	}
-	return s.cacheValue
-}
-
 func parseTime(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, fmt.Errorf("required")
@@ -171,27 +199,6 @@ func parseLimit(v string, def int) (int, error) {
 		return 0, fmt.Errorf("want a positive integer, got %q", v)
 	}
 	return min(n, maxPageSize), nil
-}
-
-// Cursors are opaque to clients; the "o:" prefix lets us reject garbage.
-func encodeCursor(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
-}
-
-func decodeCursor(c string) (int, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, fmt.Errorf("malformed: %w", err)
-	}
-	raw, ok := strings.CutPrefix(string(b), "o:")
-	n, err := strconv.Atoi(raw)
-	if !ok || err != nil || n < 0 {
-		return 0, fmt.Errorf("malformed")
-	}
-	return n, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
