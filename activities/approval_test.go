@@ -9,8 +9,8 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/settle"
-	"github.com/settleflow/settleflow/internal/source/provider"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
@@ -84,8 +84,10 @@ func TestCheckApprovalReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = st.StagePage(ctx, after, "aggregator", provider.Page{Rejects: []provider.Reject{
-		{TransactionID: "t-1", Reason: provider.ReasonBadType, Detail: "type bonus", Raw: []byte(`{"transaction_id":"t-1"}`)}}})
+	page := &store.StagedPage{Rejects: []record.Reject{
+		{ExternalID: "t-1", Reason: "FORMAT_BAD_TYPE", Detail: "type bonus", Raw: []byte(`{"transaction_id":"t-1"}`)}}}
+	_, err = st.StageBatch(ctx, store.Batch{CycleID: after, Scope: testenv.DemoScope, Source: "aggregator"},
+		func() (*store.StagedPage, error) { p := page; page = nil; return p, nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func TestPullRefusedCompensates(t *testing.T) {
 	if indexOf(kinds, "step.started:validate") >= 0 {
 		t.Errorf("a step ran after the failed pull: %v", kinds)
 	}
-	if n := e.count(`SELECT count(*) FROM staged_transactions`); n != 0 {
+	if n := e.count(`SELECT count(*) FROM staged_records`); n != 0 {
 		t.Errorf("%d staged rows", n)
 	}
 	if n := e.count(`SELECT count(*) FROM journal_entries`); n != 0 {
@@ -121,7 +121,7 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 	if n := e.count(`SELECT count(*) FROM statements`); n != 0 {
 		t.Errorf("%d statements stored, want none", n)
 	}
-	if n := e.count(`SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`, id); n != 0 {
+	if n := e.count(`SELECT count(*) FROM staged_records WHERE cycle_id = $1`, id); n != 0 {
 		t.Errorf("%d staged rows left, want staging discarded", n)
 	}
 

@@ -103,8 +103,8 @@ func TestWorkerKilledMidPullResumes(t *testing.T) {
 	}
 
 	// Nothing twice: staging, quarantine, the journal and the cycle itself.
-	staged := e.count(`SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`, id)
-	distinct := e.count(`SELECT count(DISTINCT transaction_id) FROM staged_transactions WHERE cycle_id = $1`, id)
+	staged := e.count(`SELECT count(*) FROM staged_records WHERE cycle_id = $1`, id)
+	distinct := e.count(`SELECT count(DISTINCT external_id) FROM staged_records WHERE cycle_id = $1`, id)
 	if staged != distinct || staged != x.staged {
 		t.Errorf("%d staged rows, %d distinct ids; want %d of each", staged, distinct, x.staged)
 	}
@@ -194,7 +194,7 @@ func waitMidPull(t *testing.T, e *env, cycleWorkflowID string, want int64) (acti
 				}
 			}
 		}
-		staged := e.count(`SELECT count(*) FROM staged_transactions`)
+		staged := e.count(`SELECT count(*) FROM staged_records`)
 		if beat.Pages >= 3 && staged > 0 && staged < want {
 			return beat, staged
 		}

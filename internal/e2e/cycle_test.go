@@ -54,7 +54,7 @@ func requireSettlement(t *testing.T, e *env, res workflows.CycleResult, x expect
 		t.Errorf("rejects by reason %v, want %v", v.ByReason, x.byReason)
 	}
 	// The database agrees with the summary the workflow carried.
-	if n := e.count(`SELECT count(*) FROM staged_transactions WHERE cycle_id = $1 AND status = 'accepted'`, id); n != x.accepted {
+	if n := e.count(`SELECT count(*) FROM staged_records s WHERE cycle_id = $1 AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = s.cycle_id AND q.source = s.source AND q.record_key = s.external_id AND q.stage = 'rules')`, id); n != x.accepted {
 		t.Errorf("%d accepted rows, want %d", n, x.accepted)
 	}
 	if n := e.count(`SELECT count(*) FROM quarantine WHERE cycle_id = $1`, id); n != x.rejected+x.formatRejects {
@@ -244,13 +244,13 @@ func TestDuplicatedPageCountedOnce(t *testing.T) {
 	_, res := e.completeCycle(testTuning)
 	id := e.cycleID(res)
 
-	staged := e.count(`SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`, id)
-	distinct := e.count(`SELECT count(DISTINCT transaction_id) FROM staged_transactions WHERE cycle_id = $1`, id)
+	staged := e.count(`SELECT count(*) FROM staged_records WHERE cycle_id = $1`, id)
+	distinct := e.count(`SELECT count(DISTINCT external_id) FROM staged_records WHERE cycle_id = $1`, id)
 	if staged != int64(len(x.validIDs)) || distinct != staged {
 		t.Errorf("%d staged rows (%d distinct ids), want the %d distinct valid ids", staged, distinct, len(x.validIDs))
 	}
 	// Every staged id is one the feed generated.
-	rows, err := e.store.Pool.Query(e.ctx, `SELECT transaction_id FROM staged_transactions WHERE cycle_id = $1`, id)
+	rows, err := e.store.Pool.Query(e.ctx, `SELECT external_id FROM staged_records WHERE cycle_id = $1`, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,10 +34,11 @@ func (e *env) summarize(res workflows.CycleResult) pipelineSummary {
 		s.Inserted += int64(p.Progress.Inserted)
 		s.Duplicates += int64(p.Progress.Duplicates)
 	}
-	s.AcceptedDigest = e.digest(`SELECT source || '|' || transaction_id || '|' || round_id || '|' || player_id || '|' ||
-		game_code || '|' || type || '|' || amount || '|' || currency || '|' ||
-		to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '|' || ref_transaction_id
-		FROM staged_transactions WHERE cycle_id = $1 AND status = 'accepted'`, id)
+	s.AcceptedDigest = e.digest(`SELECT source || '|' || external_id || '|' || (attrs->>'round_id') || '|' || player || '|' ||
+		(attrs->>'game_code') || '|' || type || '|' || amount || '|' || currency || '|' ||
+		to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '|' || reference_id
+		FROM staged_records s WHERE cycle_id = $1 AND NOT EXISTS (SELECT 1 FROM quarantine q
+			WHERE q.cycle_id = s.cycle_id AND q.source = s.source AND q.record_key = s.external_id AND q.stage = 'rules')`, id)
 	s.QuarantineDigest = e.digest(`SELECT source || '|' || record_key || '|' || stage || '|' || reason
 		FROM quarantine WHERE cycle_id = $1`, id)
 	s.Quarantined = e.count(`SELECT count(*) FROM quarantine WHERE cycle_id = $1`, id)

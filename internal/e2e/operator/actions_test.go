@@ -142,7 +142,7 @@ func TestApprovalRejected(t *testing.T) {
 	}
 	var entries, staged int
 	err := r.Store.Pool.QueryRow(context.Background(), `SELECT
-		(SELECT count(*) FROM journal_entries), (SELECT count(*) FROM staged_transactions)`).Scan(&entries, &staged)
+		(SELECT count(*) FROM journal_entries), (SELECT count(*) FROM staged_records)`).Scan(&entries, &staged)
 	if err != nil {
 		t.Fatal(err)
 	}
