@@ -20,6 +20,8 @@ const (
 	progressTTYEvery   = 500 * time.Millisecond
 	progressPlainEvery = 5 * time.Second
 	progressReadLimit  = 3 * time.Second
+	// staleAfter is when counts from heartbeats are said to be old.
+	staleAfter = 2 * time.Second
 )
 
 type progressReader func(context.Context) (platform.Progress, error)
@@ -185,9 +187,18 @@ func pullParts(p platform.Progress) []string {
 	if pull.Slices > 0 {
 		parts = append(parts, fmt.Sprintf("slices %d/%d", pull.SlicesDone, pull.Slices))
 	}
-	if secs := p.StepElapsed.Seconds(); secs > 0 {
+	// Counts in flight are as of the last heartbeat that reached the
+	// server; rates run to then, so they do not sag while it lags.
+	elapsed := p.StepElapsed
+	if !pull.NewestBeat.IsZero() {
+		elapsed -= max(p.At.Sub(pull.NewestBeat), 0)
+	}
+	if secs := elapsed.Seconds(); secs > 0 {
 		parts = append(parts, rate(float64(pull.Pages)/secs)+" pages/s",
 			groupDigits(int64(float64(pull.Pulled())/secs))+" rec/s")
+	}
+	if age := p.At.Sub(pull.OldestBeat); !pull.OldestBeat.IsZero() && age >= staleAfter {
+		parts = append(parts, "as of "+seconds(age)+" ago")
 	}
 	if len(p.Sources) > 1 {
 		parts = append(parts, perSource(p.Sources))

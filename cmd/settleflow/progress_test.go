@@ -22,6 +22,12 @@ func TestRenderProgress(t *testing.T) {
 	sliced := pulling
 	sliced.Pull.Slices, sliced.Pull.SlicesDone = 8, 3
 	sliced.Sources = []platform.SourceProgress{{Source: "aggregator", Received: 300000, Total: 600000}, {Source: "wallet", Received: 80000, Total: -1}}
+	// Today's pull: one heartbeat 3 s ago, after 2 s of pulling.
+	lagging := unknownTotal
+	lagging.At = time.Unix(1000, 0)
+	lagging.StepElapsed = 5 * time.Second
+	lagging.Pull.OldestBeat, lagging.Pull.NewestBeat = lagging.At.Add(-3*time.Second), lagging.At.Add(-3*time.Second)
+	lagging.Pull.Pages, lagging.Pull.Received, lagging.Pull.Staged = 2, 1000, 1000
 	tests := []struct {
 		name string
 		p    platform.Progress
@@ -30,6 +36,7 @@ func TestRenderProgress(t *testing.T) {
 		{"pull with a known total", pulling, "pull [2/8] · 380,000 of 1,000,000 records · 5.0 pages/s · 95,000 rec/s · 4.3 s"},
 		{"pull without a total, duplicates dropped", unknownTotal,
 			"pull [2/8] · 380,000 records · 379,500 staged · 5.0 pages/s · 95,000 rec/s · 4.3 s"},
+		{"heartbeats lagging", lagging, "pull [2/8] · 1,000 records · 1.0 pages/s · 500 rec/s · as of 3.0 s ago · 4.3 s"},
 		{"sliced pull of two sources", sliced, "pull [2/8] · 380,000 of 1,000,000 records · slices 3/8 · 5.0 pages/s · " +
 			"95,000 rec/s · aggregator 300,000/600,000, wallet 80,000 · 4.3 s"},
 		{"a later step", platform.Progress{Status: workflows.StatusRunning, Step: workflows.StepValidate, StepsDone: 2, Steps: 8,

@@ -36,9 +36,11 @@ type Progress struct {
 	StepsDone int
 	Steps     int
 	Blocked   string // why the cycle is blocked, when it is
-	// Elapsed runs from the first step's start; StepElapsed from Step's.
+	// Elapsed runs from the first step's start; StepElapsed from Step's,
+	// both to At, when the progress was read.
 	Elapsed     time.Duration
 	StepElapsed time.Duration
+	At          time.Time
 	// Pull sums Sources while the pull runs; afterwards it holds the pull
 	// step's counts (Sources is then empty).
 	Pull    SourceProgress
@@ -59,6 +61,10 @@ type SourceProgress struct {
 	// Total is what the source holds for the period as it reports it; -1
 	// while any part of it is unknown.
 	Total int64
+	// OldestBeat and NewestBeat bound when the activities in flight last
+	// reported (server time); zero when none has. The SDK sends heartbeats
+	// at most every 0.8 of the heartbeat timeout, so they may lag.
+	OldestBeat, NewestBeat time.Time
 }
 
 // Pulled counts every record pulled, valid or not, as Total counts them.
@@ -93,7 +99,7 @@ func CycleProgress(ctx context.Context, c client.Client, workflowID, runID strin
 }
 
 func progressOf(st workflows.CycleStatus, now time.Time) Progress {
-	p := Progress{WorkflowID: st.WorkflowID, Status: st.Status, Steps: len(st.Steps)}
+	p := Progress{WorkflowID: st.WorkflowID, Status: st.Status, Steps: len(st.Steps), At: now}
 	if st.Blocked != nil {
 		p.Blocked = st.Blocked.Error
 	}
@@ -242,6 +248,10 @@ func inFlight(pending []*workflowpb.PendingActivityInfo) ([]SourceProgress, erro
 		if err != nil {
 			return nil, fmt.Errorf("heartbeat of %s %s: %w", name, pa.GetActivityId(), err)
 		}
+		if details != nil && pa.GetLastHeartbeatTime() != nil {
+			sp.OldestBeat = pa.GetLastHeartbeatTime().AsTime()
+			sp.NewestBeat = sp.OldestBeat
+		}
 		out = append(out, sp)
 	}
 	return out, nil
@@ -293,6 +303,12 @@ func (s *SourceProgress) add(o SourceProgress) {
 	s.Staged += o.Staged
 	s.Rejects += o.Rejects
 	s.Bytes += o.Bytes
+	if !o.OldestBeat.IsZero() && (s.OldestBeat.IsZero() || o.OldestBeat.Before(s.OldestBeat)) {
+		s.OldestBeat = o.OldestBeat
+	}
+	if o.NewestBeat.After(s.NewestBeat) {
+		s.NewestBeat = o.NewestBeat
+	}
 }
 
 // sumSources adds the sources up; the total is known when every source's is.

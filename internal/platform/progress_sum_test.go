@@ -52,6 +52,12 @@ func TestSumSources(t *testing.T) {
 	if got := sumSources([]SourceProgress{a, b}); got.Total != -1 {
 		t.Errorf("one total unknown: sum total %d, want -1", got.Total)
 	}
+	t0 := time.Unix(1000, 0)
+	a.OldestBeat, a.NewestBeat = t0.Add(time.Second), t0.Add(3*time.Second)
+	b.OldestBeat, b.NewestBeat = t0, t0
+	if got := sumSources([]SourceProgress{a, b, {}}); !got.OldestBeat.Equal(t0) || !got.NewestBeat.Equal(t0.Add(3*time.Second)) {
+		t.Errorf("heartbeats of the sum: oldest %v, newest %v", got.OldestBeat, got.NewestBeat)
+	}
 	if got := sumSources(nil); got.Total != -1 || got.Done {
 		t.Errorf("no sources: %+v", got)
 	}
