@@ -193,7 +193,7 @@ func pullParts(p platform.Progress) []string {
 	if !pull.NewestBeat.IsZero() {
 		elapsed -= max(p.At.Sub(pull.NewestBeat), 0)
 	}
-	if secs := elapsed.Seconds(); secs > 0 {
+	if secs := elapsed.Seconds(); secs > 0 && pull.Pages > 0 {
 		parts = append(parts, rate(float64(pull.Pages)/secs)+" pages/s",
 			groupDigits(int64(float64(pull.Pulled())/secs))+" rec/s")
 	}

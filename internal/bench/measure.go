@@ -47,7 +47,7 @@ func (r *run) measure(ctx context.Context) (Result, error) {
 	if err := r.readStaging(ctx, s.status.CycleID, &res); err != nil {
 		return res, err
 	}
-	return res, nil
+	return res.rounded(), nil
 }
 
 func (r *run) settle(ctx context.Context) (settled, error) {

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"runtime"
 
 	"github.com/settleflow/settleflow/workflows"
@@ -142,4 +143,35 @@ func sum(m map[string]float64) float64 {
 		t += v
 	}
 	return t
+}
+
+// rounded gives the result to the precision its measurements have:
+// milliseconds for times, so the JSON does not carry float noise.
+func (r Result) rounded() Result {
+	ms := func(v float64) float64 { return math.Round(v*1000) / 1000 }
+	for _, v := range []*float64{&r.WallSeconds, &r.CPUSeconds, &r.CopySeconds, &r.CopySecondsNoIndex,
+		&r.RatioToCopy, &r.RecordsPerSecond, &r.StagingBytesPerRecord} {
+		*v = ms(*v)
+	}
+	r.CPUBreakdown = roundAll(r.CPUBreakdown, ms)
+	r.PostgresCPUBreakdown = roundAll(r.PostgresCPUBreakdown, ms)
+	r.BetweenStepsCPU = roundAll(r.BetweenStepsCPU, ms)
+	steps := make([]StepResult, len(r.Steps))
+	for i, s := range r.Steps {
+		s.WallSeconds, s.CPUSeconds, s.CPUBreakdown = ms(s.WallSeconds), ms(s.CPUSeconds), roundAll(s.CPUBreakdown, ms)
+		steps[i] = s
+	}
+	r.Steps = steps
+	return r
+}
+
+func roundAll(m map[string]float64, round func(float64) float64) map[string]float64 {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		out[k] = round(v)
+	}
+	return out
 }

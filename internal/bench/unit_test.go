@@ -113,3 +113,16 @@ func TestRoundsPerSource(t *testing.T) {
 		t.Errorf("tiny bench: %d rounds, want at least 1", got)
 	}
 }
+
+func TestRoundedKeepsMilliseconds(t *testing.T) {
+	r := Result{WallSeconds: 3.98907643, CPUSeconds: 4.2299999999999995, CPUBreakdown: map[string]float64{"worker": 1.0329378766},
+		Steps: []StepResult{{Name: "pull", CPUSeconds: 3.2256531714, CPUBreakdown: map[string]float64{"postgres": 1.86984275}}}}
+	got := r.rounded()
+	if got.WallSeconds != 3.989 || got.CPUSeconds != 4.23 || got.CPUBreakdown["worker"] != 1.033 ||
+		got.Steps[0].CPUSeconds != 3.226 || got.Steps[0].CPUBreakdown["postgres"] != 1.87 {
+		t.Errorf("rounded %+v", got)
+	}
+	if r.Steps[0].CPUSeconds != 3.2256531714 {
+		t.Error("rounding changed the original's steps")
+	}
+}
