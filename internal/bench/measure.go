@@ -93,7 +93,8 @@ func (r *run) settle(ctx context.Context) (settled, error) {
 var errBlocked = errors.New("the cycle stopped for an operator; the bench settles without one")
 
 // wait waits for the cycle to complete. A cycle that blocks or waits for
-// approval fails the bench at once, as does a worker that dies.
+// approval fails the bench at once, as does a worker or simulator that
+// dies.
 func (r *run) wait(ctx context.Context, s platform.Started) error {
 	done := make(chan error, 1)
 	wctx, cancel := context.WithCancel(ctx)
@@ -114,6 +115,11 @@ func (r *run) wait(ctx context.Context, s platform.Started) error {
 		case <-r.worker.exited:
 			return r.worker.died()
 		case <-tick.C:
+		}
+		for _, sim := range r.sims {
+			if !sim.running() {
+				return sim.died()
+			}
 		}
 		st, err := platform.QueryCycle(ctx, r.c, s.WorkflowID, s.RunID)
 		if err != nil || (st.Status != workflows.StatusBlocked && st.Status != workflows.StatusAwaitingApproval) {

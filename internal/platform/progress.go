@@ -2,12 +2,14 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -191,6 +193,10 @@ func pullChildren(ctx context.Context, c client.Client, workflowID, runID, prefi
 func sourceOf(ctx context.Context, c client.Client, id, source string) (SourceProgress, error) {
 	view, viewErr := pullView(ctx, c, id)
 	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return SourceProgress{Source: source, Total: -1}, nil // initiated, not started yet
+	}
 	if err != nil {
 		return SourceProgress{}, fmt.Errorf("describe pull %s: %w", id, err)
 	}
