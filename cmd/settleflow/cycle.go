@@ -76,7 +76,9 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 	if !wait {
 		return nil
 	}
+	progress := watchProgress(ctx, cmd.ErrOrStderr(), cycleProgress(c, started.WorkflowID, started.RunID))
 	res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
+	progress.Stop()
 	if err != nil {
 		return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
 	}

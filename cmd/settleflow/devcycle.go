@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -49,7 +50,7 @@ func settleAndReport(ctx context.Context, out io.Writer, c client.Client, st *st
 		verb = "already settling"
 	}
 	fmt.Fprintf(out, "… %s %s %s (workflow %s)\n", verb, scopeName, in.PeriodKey, started.WorkflowID)
-	res, err := waitOrStop(ctx, out, c, started)
+	res, err := waitOrStop(ctx, out, os.Stderr, c, started)
 	if err != nil {
 		return err
 	}
@@ -75,9 +76,12 @@ func settledBefore(ctx context.Context, st *store.Store, in workflows.CycleInput
 	return nil, nil
 }
 
-// waitOrStop waits for the cycle, but returns as soon as it blocks or waits
-// for approval, printing its status and the commands that move it on.
-func waitOrStop(ctx context.Context, out io.Writer, c client.Client, s platform.Started) (workflows.CycleResult, error) {
+// waitOrStop waits for the cycle, showing its progress on progressOut, but
+// returns as soon as it blocks or waits for approval, printing its status
+// and the commands that move it on.
+func waitOrStop(ctx context.Context, out, progressOut io.Writer, c client.Client, s platform.Started) (workflows.CycleResult, error) {
+	progress := watchProgress(ctx, progressOut, cycleProgress(c, s.WorkflowID, s.RunID))
+	defer progress.Stop()
 	type outcome struct {
 		res workflows.CycleResult
 		err error
@@ -94,6 +98,7 @@ func waitOrStop(ctx context.Context, out io.Writer, c client.Client, s platform.
 	for {
 		select {
 		case o := <-done:
+			progress.Stop()
 			if o.err != nil {
 				// A failed workflow returns no result; its status query
 				// still tells what happened, step by step.
@@ -113,6 +118,7 @@ func waitOrStop(ctx context.Context, out io.Writer, c client.Client, s platform.
 		if status.Status == lifecycle.StatusAwaitingApproval {
 			actions = "approve|reject"
 		}
+		progress.Stop() // its last line goes before the status
 		fmt.Fprintln(out)
 		printStatus(out, status)
 		fmt.Fprintf(out, "\nThe cycle waits for an operator (see docs/runbook.md), e.g.\n"+

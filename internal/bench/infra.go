@@ -1,0 +1,204 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/devserver"
+	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/store"
+	temporalconfig "github.com/settleflow/settleflow/temporal-config"
+)
+
+func randomSuffix() string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b) // crypto/rand does not fail on Linux
+	return hex.EncodeToString(b)
+}
+
+// createDatabase starts local Postgres if it is down, then creates and
+// migrates a database of the bench's own beside the one serverURL names.
+func createDatabase(ctx context.Context, serverURL, name string, log *slog.Logger) (string, error) {
+	if err := devserver.EnsurePostgres(ctx, serverURL, log); err != nil {
+		return "", err
+	}
+	url, err := store.WithDatabase(serverURL, name)
+	if err != nil {
+		return "", err
+	}
+	if err := store.EnsureDatabase(ctx, url); err != nil {
+		return "", err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return url, err
+	}
+	defer st.Close()
+	_, err = st.Migrate(ctx)
+	return url, err
+}
+
+// localHost says whether host is this machine, whose processes the bench
+// can read.
+func localHost(host string) bool {
+	if host == "localhost" || filepath.IsAbs(host) {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func postgresIsLocal(databaseURL string) bool {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	return err == nil && localHost(cfg.Host)
+}
+
+// temporalServer is the Temporal frontend the bench uses.
+type temporalServer struct {
+	address  string
+	started  bool   // the bench started it, and stops it
+	pid      int    // when started
+	stateDir string // when started
+}
+
+// ensureTemporal reuses a server answering at address, or starts the dev
+// server there (on this machine only), its state under dir.
+func ensureTemporal(ctx context.Context, address, dir string, log *slog.Logger) (temporalServer, error) {
+	if listening(address) {
+		return temporalServer{address: address}, nil
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return temporalServer{}, fmt.Errorf("temporal address %q: %w", address, err)
+	}
+	if !localHost(host) {
+		return temporalServer{}, fmt.Errorf("nothing answers at %s, and the bench starts a dev server only on this machine", address)
+	}
+	cfg, err := temporalconfig.Default()
+	if err != nil {
+		return temporalServer{}, err
+	}
+	if cfg.FrontendPort, err = strconv.Atoi(port); err != nil {
+		return temporalServer{}, fmt.Errorf("temporal address %q: %w", address, err)
+	}
+	if cfg.UIPort, err = freePort(); err != nil {
+		return temporalServer{}, err
+	}
+	stateDir := filepath.Join(dir, "temporal")
+	srv, err := devserver.StartTemporal(ctx, cfg, stateDir, log)
+	if err != nil {
+		_ = devserver.StopTemporal(stateDir)
+		return temporalServer{}, err
+	}
+	return temporalServer{address: srv.Address, started: true, pid: srv.PID, stateDir: stateDir}, nil
+}
+
+// stop stops a dev server the bench started and waits until it has gone,
+// so no server outlives the bench (and its state directory).
+func (t temporalServer) stop() error {
+	if !t.started {
+		return nil
+	}
+	if err := devserver.StopTemporal(t.stateDir); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
+		if syscall.Kill(t.pid, 0) == syscall.ESRCH {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := syscall.Kill(t.pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
+		return fmt.Errorf("kill temporal dev server %d: %w", t.pid, err)
+	}
+	return nil
+}
+
+// registerNamespace registers the bench's namespace with settleflow's
+// search attributes and waits until the frontend serves both: a namespace
+// reaches the server's cache a moment after it is registered.
+func registerNamespace(ctx context.Context, c client.Client, ns string) error {
+	cfg, err := temporalconfig.Default()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := platform.EnsureNamespace(ctx, c, ns, 24*time.Hour); err != nil {
+		return err
+	}
+	if err := poll(ctx, func() error { return namespaceServed(ctx, c, ns) }); err != nil {
+		return fmt.Errorf("namespace %s not ready: %w", ns, err)
+	}
+	if err := platform.EnsureSearchAttributes(ctx, c, ns, cfg.SearchAttributes); err != nil {
+		return err
+	}
+	err = poll(ctx, func() error { return hasSearchAttributes(ctx, c, ns, cfg.SearchAttributes) })
+	if err != nil {
+		return fmt.Errorf("namespace %s: %w", ns, err)
+	}
+	return nil
+}
+
+func namespaceServed(ctx context.Context, c client.Client, ns string) error {
+	_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
+		Namespace: ns, Execution: &commonpb.WorkflowExecution{WorkflowId: "settleflow-bench-probe"}})
+	var notFound *serviceerror.NamespaceNotFound
+	if errors.As(err, &notFound) {
+		return err
+	}
+	return nil // the probe workflow does not exist; the namespace does
+}
+
+func hasSearchAttributes(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
+	if err != nil {
+		return err
+	}
+	for name := range attrs {
+		if _, ok := have.CustomAttributes[name]; !ok {
+			return fmt.Errorf("search attribute %s missing", name)
+		}
+	}
+	return nil
+}
+
+func deleteNamespace(ctx context.Context, c client.Client, ns string) error {
+	_, err := c.OperatorService().DeleteNamespace(ctx, &operatorservice.DeleteNamespaceRequest{Namespace: ns})
+	if err != nil {
+		return fmt.Errorf("delete namespace %s: %w", ns, err)
+	}
+	return nil
+}
+
+// poll calls try every 100 ms until it succeeds or ctx ends.
+func poll(ctx context.Context, try func() error) error {
+	for {
+		err := try()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
