@@ -109,6 +109,7 @@ func (c *cycle) pull(ctx workflow.Context) error {
 		c.count(lifecycle.StepPull, "staged", int64(res.Progress.Inserted))
 		c.count(lifecycle.StepPull, "duplicates", int64(res.Progress.Duplicates))
 		c.count(lifecycle.StepPull, "pages", int64(res.Progress.Pages))
+		c.count(lifecycle.StepPull, "rejects", int64(res.Progress.Rejects))
 	}
 	return firstErr
 }

@@ -167,7 +167,7 @@ func (r *run) readStaging(ctx context.Context, cycleID string, res *Result) erro
 	if err := conn.QueryRow(ctx, stagedCountSQL, id).Scan(&res.RecordsStaged); err != nil {
 		return fmt.Errorf("count staged records: %w", err)
 	}
-	if err := conn.QueryRow(ctx, stagingBytesSQL).Scan(&res.StagingBytes); err != nil {
+	if err := conn.QueryRow(ctx, stagingBytesSQL(id)).Scan(&res.StagingBytes); err != nil {
 		return fmt.Errorf("staging size: %w", err)
 	}
 	if res.RecordsStaged > 0 {

@@ -5,46 +5,48 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/store"
 )
 
 // Every statement of the bench that depends on the staging schema is in
 // this file, so a new staging schema means editing only here.
 //
-// Today: one table, staged_transactions(cycle_id, source, transaction_id,
-// …, status), primary key (cycle_id, source, transaction_id), and the
-// partial index staged_bets_by_id on (source, transaction_id) for bets.
-// The bench's database is its own, so the whole table is the cycle's.
+// Staging is staged_records, LIST-partitioned by cycle: one table per
+// cycle, loaded by COPY without indexes and de-duplicated at the end. The
+// bare COPY it is compared with loads the same rows into a plain table
+// with the indexes a naive staging table keeps up row by row: unique on
+// (cycle, source, external id), and (source, external id) for bets.
 
 // stagedColumns are the staged row's columns, exported and re-imported by
 // the COPY baseline.
-const stagedColumns = `cycle_id, source, transaction_id, round_id, player_id, game_code, type, amount,
-	currency, occurred_at, ref_transaction_id, content_hash, status`
+const stagedColumns = `cycle_id, pos, key, amount, occurred_at, source, external_id, reference_id, player, type,
+	currency, attrs, content_hash`
 
 // stagedCountSQL counts the cycle's staged records ($1: cycle ID).
-const stagedCountSQL = `SELECT count(*) FROM staged_transactions WHERE cycle_id = $1`
+const stagedCountSQL = `SELECT count(*) FROM staged_records WHERE cycle_id = $1`
 
 // stagingBytesSQL is the cycle's staging storage, indexes and TOAST
-// included: the whole table, since the database holds one cycle.
-const stagingBytesSQL = `SELECT pg_total_relation_size('staged_transactions')`
+// included: its partition.
+func stagingBytesSQL(cycleID uuid.UUID) string {
+	return `SELECT pg_total_relation_size('` + store.StagingTable(cycleID).Sanitize() + `')`
+}
 
 // exportStagedSQL writes the cycle's staged rows in COPY's binary format.
 // COPY takes no parameters; a parsed UUID is safe to inline.
 func exportStagedSQL(cycleID uuid.UUID) string {
-	return fmt.Sprintf(`COPY (SELECT %s FROM staged_transactions WHERE cycle_id = '%s') TO STDOUT (FORMAT binary)`,
-		stagedColumns, cycleID)
+	return fmt.Sprintf(`COPY (SELECT %s FROM %s) TO STDOUT (FORMAT binary)`, stagedColumns, store.StagingTable(cycleID).Sanitize())
 }
 
 // createReferenceSQL makes a plain table with the staged columns and, when
-// indexed, the indexes a naive staging table needs: unique on (cycle,
-// source, external id), and (source, external id) for bets, as
-// staged_transactions has them.
+// indexed, the indexes a naive staging table needs.
 func createReferenceSQL(table string, indexed bool) []string {
 	t := pgx.Identifier{table}.Sanitize()
-	stmts := []string{`CREATE TABLE ` + t + ` (LIKE staged_transactions INCLUDING DEFAULTS)`}
+	stmts := []string{`CREATE TABLE ` + t + ` (LIKE staged_records)`}
 	if indexed {
 		stmts = append(stmts,
-			`CREATE UNIQUE INDEX ON `+t+` (cycle_id, source, transaction_id)`,
-			`CREATE INDEX ON `+t+` (source, transaction_id) WHERE type = 'bet'`)
+			`CREATE UNIQUE INDEX ON `+t+` (cycle_id, source, external_id)`,
+			`CREATE INDEX ON `+t+` (source, external_id) WHERE type = 'bet'`)
 	}
 	return stmts
 }
