@@ -14,6 +14,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/source"
+	"github.com/settleflow/settleflow/internal/source/feed"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -26,8 +27,10 @@ type Activities struct {
 	Sources *source.Registry
 	// Getenv resolves source URLs and tokens; nil means os.Getenv.
 	Getenv func(string) string
-	HTTP   *http.Client
-	Log    *slog.Logger
+	// HTTP reaches partners and webhooks; nil means clients with timeouts
+	// (see feed.NewHTTPClient).
+	HTTP *http.Client
+	Log  *slog.Logger
 }
 
 // ErrBadData marks failures that retrying cannot fix: invalid input or
@@ -46,8 +49,12 @@ func (a *Activities) httpClient() *http.Client {
 	if a.HTTP != nil {
 		return a.HTTP
 	}
-	return http.DefaultClient
+	return defaultHTTP
 }
+
+// defaultHTTP bounds every request: a webhook or partner that stops
+// answering fails with a timeout instead of holding the activity.
+var defaultHTTP = feed.NewHTTPClient(feed.DefaultTimeouts())
 
 func (a *Activities) logger() *slog.Logger {
 	if a.Log != nil {

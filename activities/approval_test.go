@@ -11,6 +11,7 @@ import (
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/settle"
+	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 

@@ -29,6 +29,7 @@ func (a *Activities) FinishPull(ctx context.Context, in FinishInput) (PullResult
 		p.Pages += s.Pages
 		p.Received += s.Received
 		p.Rejects += s.Rejects
+		res.Resumed = res.Resumed || s.Resumed
 	}
 	p.Inserted, p.Conflicts = int(staged.Staged), int(staged.Conflicts)
 	p.Duplicates = p.Received - p.Inserted - p.Conflicts

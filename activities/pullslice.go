@@ -21,7 +21,7 @@ import (
 // records take a few dozen commits rather than thousands.
 const (
 	batchRecords = 50_000
-	batchAge     = 5 * time.Second
+	batchAge     = time.Second
 )
 
 // tracer is the global provider's: a no-op until telemetry is set up.
@@ -38,7 +38,7 @@ func (a *Activities) PullSlice(ctx context.Context, in SliceInput) (SliceProgres
 		return SliceProgress{}, badData(err)
 	}
 	adapter, err := a.sources().Open(src.Kind, source.Config{Name: src.Name, BaseURL: src.ResolveURL(sc.Name, a.getenv),
-		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.httpClient()})
+		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP})
 	if err != nil {
 		return SliceProgress{}, badData(err)
 	}
@@ -47,6 +47,7 @@ func (a *Activities) PullSlice(ctx context.Context, in SliceInput) (SliceProgres
 		if err := activity.GetHeartbeatDetails(ctx, &p); err != nil {
 			return p, fmt.Errorf("source %s slice %d: read heartbeat: %w", src.Name, in.Index, err)
 		}
+		p.Resumed = true
 		a.logger().Info("resuming slice", slog.String("cycle", in.CycleID.String()), slog.String("source", src.Name),
 			slog.Int("slice", in.Index), slog.String("cursor", p.Cursor), slog.Int("pages", p.Pages))
 	}

@@ -192,6 +192,8 @@ type SliceProgress struct {
 	// Total is the record count the source reports for the slice, -1 when
 	// it does not say.
 	Total int64
+	// Resumed is set once an attempt has started from a heartbeat.
+	Resumed bool
 }
 
 // FinishInput ends one source's pull with what its slices pulled.

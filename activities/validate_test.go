@@ -50,7 +50,7 @@ func TestValidateRollbackOfEarlierPeriodsBet(t *testing.T) {
 	if _, err := a.Validate(ctx, activities.CycleRef{CycleID: first}); err != nil {
 		t.Fatal(err)
 	}
-	settle(t, st, first)
+	settleCycle(t, st, first)
 
 	second, _ := open(t, a, "2026-11-02")
 	justAfter := lastMinute.Add(2 * time.Second)
@@ -63,7 +63,7 @@ func TestValidateRollbackOfEarlierPeriodsBet(t *testing.T) {
 	if res.Accepted != 1 || res.Rejected != 1 || res.ByReason[validate.OrphanRollback] != 1 {
 		t.Errorf("validation = %+v; want the earlier period's bet to count and the unknown one to be an orphan", res)
 	}
-	settle(t, st, second)
+	settleCycle(t, st, second)
 
 	third, _ := open(t, a, "2026-11-03")
 	stageAll(t, st, third, txn("rb-3", "rollback", "bet-1", 5000, justAfter.Add(24*time.Hour)))
@@ -76,9 +76,9 @@ func TestValidateRollbackOfEarlierPeriodsBet(t *testing.T) {
 	}
 }
 
-// settle marks a validated cycle completed and registers what it settled,
+// settleCycle marks a validated cycle completed and registers what it settled,
 // as posting and closing do.
-func settle(t *testing.T, st *store.Store, id uuid.UUID) {
+func settleCycle(t *testing.T, st *store.Store, id uuid.UUID) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := st.Pool.Exec(ctx, `UPDATE cycles SET status = 'completed' WHERE id = $1`, id); err != nil {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -59,10 +60,17 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 	env := suite.NewTestWorkflowEnvironment()
 	Register(env, &activities.Activities{})
 	env.OnActivity(acts.Open, mock.Anything, mock.Anything).Return(func(context.Context, activities.OpenInput) (activities.OpenResult, error) {
-		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games", Optional: f.optional}},
+		return activities.OpenResult{Sources: []activities.SourceRef{{Name: "aggregator", Kind: "provider", Partner: "acme-games",
+			Optional: f.optional, Slices: 2, Parallel: 2}},
 			Agreements: []activities.FrozenAgreement{{Partner: "acme-games", Version: 1}}, Revision: 1, AutoAbortAfter: time.Hour}, f.errFor(lifecycle.StepOpen)
 	})
-	env.OnActivity(acts.Pull, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.PullInput) (activities.PullResult, error) {
+	env.OnActivity(acts.PullSlice, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.SliceInput) (activities.SliceProgress, error) {
+		return activities.SliceProgress{Pages: 1, Received: 5, Total: -1}, nil
+	})
+	env.OnActivity(acts.FinishPull, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.FinishInput) (activities.PullResult, error) {
+		if len(in.Slices) != 2 || in.Slices[0].Received+in.Slices[1].Received != 10 {
+			return activities.PullResult{}, fmt.Errorf("finish got slices %+v, want the two slices' progress", in.Slices)
+		}
 		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(lifecycle.StepPull)
 	})
 	env.OnActivity(acts.Validate, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ValidateResult, error) {

@@ -10,8 +10,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // How often progress is shown: a line rewritten in place on a terminal can
@@ -107,7 +107,7 @@ func readProgress(ctx context.Context, read progressReader) (platform.Progress, 
 // progressEnded says whether the cycle has stopped moving by itself.
 func progressEnded(status string) bool {
 	switch status {
-	case workflows.StatusCompleted, workflows.StatusCompensated, workflows.StatusBlocked, workflows.StatusAwaitingApproval:
+	case lifecycle.StatusCompleted, lifecycle.StatusCompensated, lifecycle.StatusBlocked, lifecycle.StatusAwaitingApproval:
 		return true
 	}
 	return false
@@ -153,11 +153,11 @@ func isTerminal(w io.Writer) bool {
 func renderProgress(p platform.Progress) string {
 	parts := []string{progressHead(p)}
 	switch {
-	case p.Status == workflows.StatusBlocked:
+	case p.Status == lifecycle.StatusBlocked:
 		parts = append(parts, "BLOCKED: "+truncate(p.Blocked, 60))
-	case p.Status == workflows.StatusAwaitingApproval:
+	case p.Status == lifecycle.StatusAwaitingApproval:
 		parts = append(parts, "awaiting approval")
-	case p.Step == workflows.StepPull:
+	case p.Step == lifecycle.StepPull:
 		parts = append(parts, pullParts(p)...)
 	case p.Pull.Pulled() > 0:
 		parts = append(parts, groupDigits(int64(p.Pull.Pulled()))+" records pulled")

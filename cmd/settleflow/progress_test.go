@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 func TestRenderProgress(t *testing.T) {
-	pulling := platform.Progress{Status: workflows.StatusRunning, Step: workflows.StepPull, StepsDone: 1, Steps: 8,
+	pulling := platform.Progress{Status: lifecycle.StatusRunning, Step: lifecycle.StepPull, StepsDone: 1, Steps: 8,
 		Elapsed: 4300 * time.Millisecond, StepElapsed: 4 * time.Second,
 		Pull: platform.SourceProgress{Pages: 20, Received: 380000, Staged: 380000, Total: 1_000_000}}
 	unknownTotal := pulling
@@ -39,15 +39,15 @@ func TestRenderProgress(t *testing.T) {
 		{"heartbeats lagging", lagging, "pull [2/8] · 1,000 records · 1.0 pages/s · 500 rec/s · as of 3.0 s ago · 4.3 s"},
 		{"sliced pull of two sources", sliced, "pull [2/8] · 380,000 of 1,000,000 records · slices 3/8 · 5.0 pages/s · " +
 			"95,000 rec/s · aggregator 300,000/600,000, wallet 80,000 · 4.3 s"},
-		{"a later step", platform.Progress{Status: workflows.StatusRunning, Step: workflows.StepValidate, StepsDone: 2, Steps: 8,
+		{"a later step", platform.Progress{Status: lifecycle.StatusRunning, Step: lifecycle.StepValidate, StepsDone: 2, Steps: 8,
 			Elapsed: 125 * time.Second, Pull: platform.SourceProgress{Received: 1_000_000, Total: -1}},
 			"validate [3/8] · 1,000,000 records pulled · 2m5s"},
-		{"blocked", platform.Progress{Status: workflows.StatusBlocked, Step: workflows.StepPull, StepsDone: 1, Steps: 8,
+		{"blocked", platform.Progress{Status: lifecycle.StatusBlocked, Step: lifecycle.StepPull, StepsDone: 1, Steps: 8,
 			Blocked: "source aggregator: 503 Service Unavailable", Elapsed: 12 * time.Second},
 			"pull [2/8] · BLOCKED: source aggregator: 503 Service Unavailable · 12.0 s"},
-		{"awaiting approval", platform.Progress{Status: workflows.StatusAwaitingApproval, Step: workflows.StepApprove,
+		{"awaiting approval", platform.Progress{Status: lifecycle.StatusAwaitingApproval, Step: lifecycle.StepApprove,
 			StepsDone: 4, Steps: 8, Elapsed: time.Second}, "approve [5/8] · awaiting approval · 1.0 s"},
-		{"completed", platform.Progress{Status: workflows.StatusCompleted, StepsDone: 8, Steps: 8, Elapsed: 6100 * time.Millisecond,
+		{"completed", platform.Progress{Status: lifecycle.StatusCompleted, StepsDone: 8, Steps: 8, Elapsed: 6100 * time.Millisecond,
 			Pull: platform.SourceProgress{Received: 50012, Staged: 50012, Total: -1}}, "completed [8/8] · 50,012 records pulled · 6.1 s"},
 	}
 	for _, tt := range tests {
@@ -90,7 +90,7 @@ func (s *syncBuffer) String() string {
 func fakeCycle(failSecond bool) progressReader {
 	var mu sync.Mutex
 	reads := 0
-	steps := []string{workflows.StepOpen, workflows.StepPull, ""}
+	steps := []string{lifecycle.StepOpen, lifecycle.StepPull, ""}
 	return func(context.Context) (platform.Progress, error) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -99,9 +99,9 @@ func fakeCycle(failSecond bool) progressReader {
 			return platform.Progress{}, errors.New("query timed out")
 		}
 		i := min(reads-1, 2)
-		p := platform.Progress{Status: workflows.StatusRunning, Step: steps[i], StepsDone: i, Steps: 2, Pull: platform.SourceProgress{Total: -1}}
+		p := platform.Progress{Status: lifecycle.StatusRunning, Step: steps[i], StepsDone: i, Steps: 2, Pull: platform.SourceProgress{Total: -1}}
 		if i == 2 {
-			p.Status = workflows.StatusCompleted
+			p.Status = lifecycle.StatusCompleted
 		}
 		return p, nil
 	}
@@ -139,7 +139,7 @@ func TestProgressOnATerminalRewritesOneLine(t *testing.T) {
 func TestProgressStopShowsTheLastState(t *testing.T) {
 	var out syncBuffer
 	read := func(context.Context) (platform.Progress, error) {
-		return platform.Progress{Status: workflows.StatusRunning, Step: workflows.StepPull, StepsDone: 1, Steps: 8,
+		return platform.Progress{Status: lifecycle.StatusRunning, Step: lifecycle.StepPull, StepsDone: 1, Steps: 8,
 			Pull: platform.SourceProgress{Total: -1}}, nil
 	}
 	pw := startProgressWatch(context.Background(), &out, false, time.Hour, read)

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/settleflow/settleflow/internal/scope"
+	"github.com/settleflow/settleflow/internal/record"
 )
 
 // The bench's configuration: one scope with one source per kind asked for,
@@ -21,7 +21,7 @@ const (
 
 // kinds are the source kinds the bench can drive: those with both an
 // adapter and a `settleflow simulate` feed.
-var kinds = []string{scope.KindProvider}
+var kinds = []string{record.KindProvider}
 
 // recordsPerRound is what a simulated game round yields on average: a bet,
 // a win for 40% of rounds and a rollback for 2% (internal/sim).

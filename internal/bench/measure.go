@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -101,7 +102,7 @@ func (r *run) wait(ctx context.Context, s platform.Started) error {
 	defer cancel()
 	go func() {
 		res, err := platform.WaitCycle(wctx, r.c, s.WorkflowID, s.RunID)
-		if err == nil && res.Status != workflows.StatusCompleted {
+		if err == nil && res.Status != lifecycle.StatusCompleted {
 			err = fmt.Errorf("cycle %s ended %s", s.WorkflowID, res.Status)
 		}
 		done <- err
@@ -122,7 +123,7 @@ func (r *run) wait(ctx context.Context, s platform.Started) error {
 			}
 		}
 		st, err := platform.QueryCycle(ctx, r.c, s.WorkflowID, s.RunID)
-		if err != nil || (st.Status != workflows.StatusBlocked && st.Status != workflows.StatusAwaitingApproval) {
+		if err != nil || (st.Status != lifecycle.StatusBlocked && st.Status != lifecycle.StatusAwaitingApproval) {
 			continue
 		}
 		reason := st.Status

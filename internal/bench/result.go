@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/workflows"
 )
 
@@ -71,7 +72,7 @@ type RunInfo struct {
 // result fills what the cycle's run gives: counts, times and CPU.
 func (r *run) result(s settled) Result {
 	res := Result{RecordsAsked: r.o.Records, WallSeconds: s.wall.Seconds(), Run: r.info(s)}
-	if pull := stepOf(s.status, workflows.StepPull); pull != nil {
+	if pull := stepOf(s.status, lifecycle.StepPull); pull != nil {
 		res.Records = pull.Counts["received"] + pull.Counts["rejects"]
 	}
 	if res.WallSeconds > 0 {

@@ -15,7 +15,7 @@ import (
 // itself and is compensated, its event log intact.
 func TestPullRefusedCompensates(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{sim: sim.DefaultProviderConfig(), wrongToken: true})
+	e := newEnv(t, envOptions{sim: sim.DefaultProviderConfig(), slices: 1, wrongToken: true})
 
 	started := e.startCycle(abortTuning())
 	res, err := e.waitCycle(started, true)

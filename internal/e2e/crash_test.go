@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
@@ -38,7 +40,7 @@ func TestWorkerKilledMidPullResumes(t *testing.T) {
 
 	// The reference: the same feed settled without interruption, in a
 	// namespace and database of its own.
-	ref := newEnv(t, envOptions{sim: cfg})
+	ref := newEnv(t, envOptions{sim: cfg, slices: 1})
 	began = time.Now()
 	_, want := ref.completeCycle(testTuning)
 	requireSettlement(t, ref, want, x)
@@ -46,7 +48,7 @@ func TestWorkerKilledMidPullResumes(t *testing.T) {
 
 	slow := cfg
 	slow.Faults.PageDelay = 200 * time.Millisecond
-	e := newEnv(t, envOptions{sim: slow, noWorker: true})
+	e := newEnv(t, envOptions{sim: slow, slices: 1, noWorker: true})
 	totalPages := pages(x.records, e.source.PageSize)
 	if totalPages < 12 {
 		t.Fatalf("%d pages: too few to kill the worker mid-pull", totalPages)
@@ -169,7 +171,7 @@ func journal(t *testing.T, e *env, cycleID uuid.UUID) []ledger.Line {
 // waitMidPull polls the pull's child workflow and the database until the
 // server has a heartbeat at least three pages in and some but not all of
 // the want rows are staged. It fails if the pull finishes first.
-func waitMidPull(t *testing.T, e *env, cycleWorkflowID string, want int64) (activities.PullProgress, int64) {
+func waitMidPull(t *testing.T, e *env, cycleWorkflowID string, want int64) (activities.SliceProgress, int64) {
 	t.Helper()
 	pullID := cycleWorkflowID + "/pull/aggregator" // the child's ID (workflows/cycle.go)
 	deadline := time.Now().Add(time.Minute)
@@ -186,9 +188,9 @@ func waitMidPull(t *testing.T, e *env, cycleWorkflowID string, want int64) (acti
 		if desc.GetWorkflowExecutionInfo().GetCloseTime() != nil {
 			t.Fatal("the pull finished before the worker could be killed; slow the simulator down")
 		}
-		var beat activities.PullProgress
+		var beat activities.SliceProgress
 		for _, pa := range desc.GetPendingActivities() {
-			if pa.GetActivityType().GetName() == "Pull" && pa.GetHeartbeatDetails() != nil {
+			if pa.GetActivityType().GetName() == "PullSlice" && pa.GetHeartbeatDetails() != nil {
 				if err := converter.GetDefaultDataConverter().FromPayloads(pa.GetHeartbeatDetails(), &beat); err != nil {
 					t.Fatal(err)
 				}
@@ -200,7 +202,7 @@ func waitMidPull(t *testing.T, e *env, cycleWorkflowID string, want int64) (acti
 		}
 	}
 	t.Fatal("no heartbeat three pages into the pull within a minute")
-	return activities.PullProgress{}, 0
+	return activities.SliceProgress{}, 0
 }
 
 // buildBinary builds cmd/settleflow from this module into the test's
@@ -243,7 +245,7 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "worker", "--temporal-address", temporal.Address, "--namespace", e.namespace,
-		"--database-url", e.dbURL, "--log-level", "warn")
+		"--database-url", e.dbURL, "--log-level", "warn", "--config-dir", oneSliceConfig(t))
 	cmd.Env, cmd.Stdout, cmd.Stderr = environ, logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start worker process: %v", err)
@@ -261,4 +263,32 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 		}
 	})
 	return cmd
+}
+
+// oneSliceConfig writes the embedded configuration with the demo scope's
+// source pulled as one slice, the shape the in-process rig runs this test
+// with, so the worker process settles exactly as the reference does.
+func oneSliceConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(config.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(config.FS, path)
+		if err != nil {
+			return err
+		}
+		if path == "scopes/"+scopeName+".yaml" {
+			data = []byte(strings.Replace(string(data), "    page_size: 500", "    page_size: 500\n    slices: 1", 1))
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

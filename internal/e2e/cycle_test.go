@@ -159,7 +159,7 @@ func requirePublished(t *testing.T, e *env, res workflows.CycleResult, x expecte
 func TestFullCycle(t *testing.T) {
 	t.Parallel()
 	cfg := demoFeed()
-	e := newEnv(t, envOptions{sim: cfg})
+	e := newEnv(t, envOptions{sim: cfg, slices: 1})
 	x := expect(t, cfg, periodFrom, periodTo)
 	positive, ties := 0, 0
 	for _, ggr := range x.ggr {
@@ -235,7 +235,7 @@ func TestDuplicatedPageCountedOnce(t *testing.T) {
 	cfg := sim.DefaultProviderConfig()
 	cfg.RoundsPerDay = 400 // ~570 records: six pages of 100
 	cfg.Faults.DuplicatePage = 2
-	e := newEnv(t, envOptions{sim: cfg, pageSize: pageSize})
+	e := newEnv(t, envOptions{sim: cfg, pageSize: pageSize, slices: 1})
 	x := expect(t, cfg, periodFrom, periodTo)
 	if x.records <= 3*pageSize {
 		t.Fatalf("%d records: page 2 would not be a full page", x.records)
@@ -287,7 +287,7 @@ func TestDuplicatedPageCountedOnce(t *testing.T) {
 func TestSecondStartDoesNotSettleTwice(t *testing.T) {
 	t.Parallel()
 	cfg := sim.DefaultProviderConfig()
-	e := newEnv(t, envOptions{sim: cfg})
+	e := newEnv(t, envOptions{sim: cfg, slices: 1})
 	x := expect(t, cfg, periodFrom, periodTo)
 
 	first := e.startCycle(testTuning)

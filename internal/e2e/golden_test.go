@@ -13,10 +13,13 @@ import (
 // updateGolden rewrites testdata/golden-summary.json from this code.
 var updateGolden = flag.Bool("update-golden", false, "rewrite the pipeline's golden summary")
 
-// goldenFeed is one simulated feed whose settlement is pinned.
+// goldenFeed is one simulated feed whose settlement is pinned. Slices is
+// how many slices the period is pulled in: a feed with a duplicated page
+// is pulled as one, so the simulator re-sends the same page every time.
 type goldenFeed struct {
 	Name     string
 	PageSize int
+	Slices   int
 	Sim      sim.ProviderConfig
 }
 
@@ -30,9 +33,9 @@ func goldenFeeds() []goldenFeed {
 	large := sim.DefaultProviderConfig()
 	large.Seed, large.RoundsPerDay, large.Players, large.Faults.InvalidEvery = 99, 20000, 1000, 1000
 	return []goldenFeed{
-		{Name: "demo", PageSize: 500, Sim: demo},
-		{Name: "noisy", PageSize: 137, Sim: noisy},
-		{Name: "large", PageSize: 5000, Sim: large},
+		{Name: "demo", PageSize: 500, Slices: 1, Sim: demo},
+		{Name: "noisy", PageSize: 137, Slices: 3, Sim: noisy},
+		{Name: "large", PageSize: 5000, Slices: 4, Sim: large},
 	}
 }
 
@@ -44,7 +47,7 @@ func TestPipelineGoldenSummary(t *testing.T) {
 	path := filepath.Join("testdata", "golden-summary.json")
 	got := map[string]pipelineSummary{}
 	for _, f := range goldenFeeds() {
-		e := newEnv(t, envOptions{sim: f.Sim, pageSize: f.PageSize})
+		e := newEnv(t, envOptions{sim: f.Sim, pageSize: f.PageSize, slices: f.Slices})
 		_, res := e.completeCycle(testTuning)
 		got[f.Name] = e.summarize(res)
 	}

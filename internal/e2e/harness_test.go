@@ -78,6 +78,8 @@ type envOptions struct {
 	// pageSize overrides the scope's page_size (the limit the adapter
 	// sends), when not zero.
 	pageSize int
+	// slices overrides how many slices the period is pulled in.
+	slices int
 	// noWorker leaves starting a worker to the test.
 	noWorker bool
 }
@@ -86,7 +88,8 @@ func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
-	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize, NoWorker: o.noWorker})
+	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
+		Slices: o.slices, NoWorker: o.noWorker})
 	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
 		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
 }

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/workflows"
 )
 
@@ -82,11 +83,11 @@ func CycleProgress(ctx context.Context, c client.Client, workflowID, runID strin
 		return Progress{}, err
 	}
 	p := progressOf(st, time.Now())
-	pull := stepOf(st, workflows.StepPull)
+	pull := stepOf(st, lifecycle.StepPull)
 	switch {
 	case pull == nil || pull.StartedAt.IsZero():
 		p.Pull.Total = -1
-	case pull.Status == workflows.StepRunning:
+	case pull.Status == lifecycle.StepRunning:
 		if p.Sources, err = pullSources(ctx, c, workflowID, runID); err != nil {
 			return p, err
 		}
@@ -114,9 +115,9 @@ func progressOf(st workflows.CycleStatus, now time.Time) Progress {
 			last = s.EndedAt
 		}
 		switch s.Status {
-		case workflows.StepDone, workflows.StepSkipped:
+		case lifecycle.StepDone, lifecycle.StepSkipped:
 			p.StepsDone++
-		case workflows.StepRunning, workflows.StepBlocked, workflows.StepWaiting:
+		case lifecycle.StepRunning, lifecycle.StepBlocked, lifecycle.StepWaiting:
 			if p.Step == "" {
 				p.Step, p.StepElapsed = s.Name, now.Sub(s.StartedAt)
 			}
@@ -125,7 +126,7 @@ func progressOf(st workflows.CycleStatus, now time.Time) Progress {
 	if first.IsZero() {
 		return p
 	}
-	if p.Status == workflows.StatusCompleted || p.Status == workflows.StatusCompensated {
+	if p.Status == lifecycle.StatusCompleted || p.Status == lifecycle.StatusCompensated {
 		now = last // an ended cycle's clock has stopped
 	}
 	p.Elapsed = now.Sub(first)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/workflows"
 )
 
@@ -65,21 +66,21 @@ func TestSumSources(t *testing.T) {
 
 func TestProgressOfStatus(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	st := workflows.CycleStatus{WorkflowID: "settle/x/2026-11-01", Status: workflows.StatusBlocked,
-		Blocked: &workflows.Blocked{Step: workflows.StepPull, Error: "feed down"},
+	st := workflows.CycleStatus{WorkflowID: "settle/x/2026-11-01", Status: lifecycle.StatusBlocked,
+		Blocked: &workflows.Blocked{Step: lifecycle.StepPull, Error: "feed down"},
 		Steps: []workflows.StepState{
-			{Name: workflows.StepOpen, Status: workflows.StepDone, StartedAt: t0, EndedAt: t0.Add(time.Second)},
-			{Name: workflows.StepPull, Status: workflows.StepBlocked, StartedAt: t0.Add(2 * time.Second)},
-			{Name: workflows.StepValidate, Status: workflows.StepPending},
+			{Name: lifecycle.StepOpen, Status: lifecycle.StepDone, StartedAt: t0, EndedAt: t0.Add(time.Second)},
+			{Name: lifecycle.StepPull, Status: lifecycle.StepBlocked, StartedAt: t0.Add(2 * time.Second)},
+			{Name: lifecycle.StepValidate, Status: lifecycle.StepPending},
 		}}
 	p := progressOf(st, t0.Add(10*time.Second))
-	if p.Step != workflows.StepPull || p.StepsDone != 1 || p.Steps != 3 || p.Blocked != "feed down" ||
+	if p.Step != lifecycle.StepPull || p.StepsDone != 1 || p.Steps != 3 || p.Blocked != "feed down" ||
 		p.Elapsed != 10*time.Second || p.StepElapsed != 8*time.Second {
 		t.Errorf("blocked cycle: %+v", p)
 	}
-	st.Status, st.Blocked = workflows.StatusCompleted, nil
-	st.Steps[1] = workflows.StepState{Name: workflows.StepPull, Status: workflows.StepDone, StartedAt: t0.Add(2 * time.Second), EndedAt: t0.Add(5 * time.Second)}
-	st.Steps[2] = workflows.StepState{Name: workflows.StepValidate, Status: workflows.StepDone, StartedAt: t0.Add(5 * time.Second), EndedAt: t0.Add(6 * time.Second)}
+	st.Status, st.Blocked = lifecycle.StatusCompleted, nil
+	st.Steps[1] = workflows.StepState{Name: lifecycle.StepPull, Status: lifecycle.StepDone, StartedAt: t0.Add(2 * time.Second), EndedAt: t0.Add(5 * time.Second)}
+	st.Steps[2] = workflows.StepState{Name: lifecycle.StepValidate, Status: lifecycle.StepDone, StartedAt: t0.Add(5 * time.Second), EndedAt: t0.Add(6 * time.Second)}
 	if p := progressOf(st, t0.Add(time.Hour)); p.Step != "" || p.StepsDone != 3 || p.Elapsed != 6*time.Second {
 		t.Errorf("completed cycle read an hour later: %+v; want the clock stopped at its end", p)
 	}

@@ -7,10 +7,10 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/testenv"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // temporal is the dev server this package's tests share.
@@ -46,7 +46,7 @@ func TestCycleProgressReportsARunningPullThatGrows(t *testing.T) {
 	second := readUntil(t, ctx, r.Client, started, func(p platform.Progress) bool { return p.Pull.Pulled() > first.Pull.Pulled() })
 	t.Logf("two reads: %+v then %+v", first.Pull, second.Pull)
 	for _, p := range []platform.Progress{first, second} {
-		if p.Status != workflows.StatusRunning || p.StepsDone != 1 || p.Elapsed <= 0 || p.StepElapsed <= 0 {
+		if p.Status != lifecycle.StatusRunning || p.StepsDone != 1 || p.Elapsed <= 0 || p.StepElapsed <= 0 {
 			t.Errorf("progress %+v: want a running cycle one step done, with elapsed times", p)
 		}
 		if len(p.Sources) != 1 || p.Sources[0].Source != "aggregator" || p.Sources[0].Done || p.Sources[0].Pages == 0 {
@@ -68,10 +68,10 @@ func readUntil(t *testing.T, ctx context.Context, c client.Client, s platform.St
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Step != workflows.StepPull && p.StepsDone > 1 {
+		if p.Step != lifecycle.StepPull && p.StepsDone > 1 {
 			t.Fatalf("the pull ended before the progress could be seen: %+v", p)
 		}
-		if p.Step == workflows.StepPull && ok(p) {
+		if p.Step == lifecycle.StepPull && ok(p) {
 			return p
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -158,12 +158,3 @@ func TestDropStaging(t *testing.T) {
 		t.Fatal("partition left behind")
 	}
 }
-
-func count(t *testing.T, ctx context.Context, st *store.Store, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := st.Pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}

@@ -32,9 +32,13 @@ WITH r AS (
     FROM ` + table + ` r WHERE r.type = 'rollback' AND r.source = ANY($5::text[])
 ),
 here AS (
+    -- A re-sent bet is the one settled before, found below instead.
     SELECT b.source, b.external_id, b.amount, b.currency, ` + basicRule("b") + ` AS rejected
     FROM ` + table + ` b
     WHERE b.type = 'bet' AND (b.source, b.external_id) IN (SELECT source, reference_id FROM r)
+      AND NOT EXISTS (SELECT 1 FROM settled_records g JOIN cycles c ON c.id = g.cycle_id
+                      WHERE g.key = b.key AND g.source = b.source AND g.external_id = b.external_id
+                        AND c.scope = $1 AND c.period_start <> $2)
 ),
 matched AS (
     SELECT r.*, h.external_id IS NOT NULL AS in_cycle, coalesce(h.rejected, false) AS bet_rejected,
@@ -55,7 +59,7 @@ own AS (
     SELECT m.*, CASE
         WHEN NOT m.in_cycle AND NOT m.settled_earlier THEN 'ORPHAN_ROLLBACK'
         WHEN m.bet_rejected THEN 'ROLLBACK_OF_REJECTED_BET'
-        WHEN m.amount <> m.bet_amount OR m.currency <> m.bet_currency THEN 'ROLLBACK_MISMATCH'
+        WHEN NOT m.broken AND (m.amount <> m.bet_amount OR m.currency <> m.bet_currency) THEN 'ROLLBACK_MISMATCH'
     END AS reason
     FROM matched m
 ),

@@ -60,6 +60,10 @@ type RigOptions struct {
 	WrongToken bool
 	// PageSize overrides the source's page_size (the limit it asks for).
 	PageSize int
+	// Slices overrides how many time slices the source's period is pulled
+	// in; 1 makes the order of requests, and so the simulator's faults,
+	// deterministic.
+	Slices int
 	// NoWorker leaves starting a worker (StartWorker, or a process) to the test.
 	NoWorker bool
 }
@@ -71,8 +75,15 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	r.Client, r.Namespace = t.NewNamespace(tb)
 	r.Store, r.DBURL = Database(tb)
 	r.Catalog = Catalog(tb, o.ScopeYAML)
-	if o.PageSize > 0 {
-		r.Catalog = withPageSize(r.Catalog, o.PageSize)
+	if o.PageSize > 0 || o.Slices > 0 {
+		r.Catalog = withSources(r.Catalog, func(s *scope.Source) {
+			if o.PageSize > 0 {
+				s.PageSize = o.PageSize
+			}
+			if o.Slices > 0 {
+				s.Slices = o.Slices
+			}
+		})
 	}
 
 	cfg := o.Sim
@@ -131,12 +142,13 @@ func (r *Rig) Source(tb testing.TB) scope.Source {
 	return sc.Sources[0]
 }
 
-func withPageSize(c catalog.Catalog, size int) catalog.Catalog {
+// withSources edits every source of every scope of c.
+func withSources(c catalog.Catalog, edit func(*scope.Source)) catalog.Catalog {
 	scopes := map[string]scope.Scope{}
 	for name, sc := range c.Scopes {
 		sc.Sources = append([]scope.Source(nil), sc.Sources...) // the scope value shares its slice
 		for i := range sc.Sources {
-			sc.Sources[i].PageSize = size
+			edit(&sc.Sources[i])
 		}
 		scopes[name] = sc
 	}

@@ -115,7 +115,9 @@ func (r Rules) CheckAll(txns []Txn) []Rejection {
 	var out []Rejection
 	for _, t := range txns {
 		rej := r.basic(t)
-		if t.Type == TypeBet {
+		// A re-sent bet is the one settled before: a rollback naming it
+		// cancels that one, so it is not one of this cycle's bets.
+		if _, resent := r.SettledElsewhere(t.Source, t.ID); t.Type == TypeBet && !resent {
 			bets[ref{t.Source, t.ID}] = t
 			rejectedBet[ref{t.Source, t.ID}] = len(rej) > 0
 		}
@@ -133,7 +135,9 @@ func (r Rules) CheckAll(txns []Txn) []Rejection {
 	for _, t := range rollbacks {
 		rej := r.basic(t)
 		why, settledCancelled := r.rollback(t, bets, rejectedBet)
-		if why != nil {
+		// A rollback with a bad amount or currency of its own differs from
+		// its bet because of that: the mismatch would say nothing more.
+		if why != nil && (why.Reason != RollbackMismatch || len(rej) == 0) {
 			rej = append(rej, *why)
 		}
 		if len(rej) == 0 && (settledCancelled || cancelled[ref{t.Source, t.RefID}]) {

@@ -49,7 +49,7 @@ func (e *HTTPError) Error() string {
 // Temporary reports whether the same request may succeed later:
 // throttling and server faults may, other answers will not.
 func (e *HTTPError) Temporary() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
 }
 
 // Unwrap lets errors.Is(err, ErrUnauthorized) see a refused token.
