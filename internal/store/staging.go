@@ -50,10 +50,14 @@ func (s *Store) CreateStaging(ctx context.Context, cycleID uuid.UUID) error {
 	return nil
 }
 
-// DropStaging removes the cycle's partition and quarantine: the undo of a
-// pull. Staging is scratch space, not the books.
+// DropStaging removes the cycle's partition, quarantine and totals, and
+// what it registered as settled: the undo of a pull. Staging is scratch
+// space, not the books.
 func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if err := unregister(ctx, tx, cycleID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+StagingTable(cycleID).Sanitize()); err != nil {
 			return err
 		}

@@ -25,7 +25,17 @@ type Store struct {
 
 // Open connects to databaseURL and checks the connection.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres %s: %w", redact(databaseURL), err)
+	}
+	// JIT compiling a statement costs ~200 ms and pays off only for
+	// expression-heavy analytics; settleflow's statements are scans, joins
+	// and sums whose plans are cheaper interpreted.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: %w", redact(databaseURL), err)
 	}
