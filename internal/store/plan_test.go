@@ -128,7 +128,8 @@ func requireKeyedPlan(t *testing.T, ctx context.Context, st *Store, c Cycle) {
 		}{
 			{"rollback decisions", rollbackDecisionsSQL(table), []any{c.Scope, c.PeriodStart, c.PeriodEnd, known, sources, c.ID, none}},
 			{"registration", registerSQL(table), []any{c.ID, c.PeriodStart, c.PeriodEnd, known, none}},
-			{"validation pass", validationPassSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
+			{"quarantine", quarantineRulesSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
+			{"totals", acceptedTotalsSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
 		}
 		for i, s := range statements {
 			requireNoRegistryScan(t, ctx, tx, s.name, s.sql, s.args)

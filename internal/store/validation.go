@@ -46,7 +46,7 @@ type ValidationPass struct {
 func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass, error) {
 	var res ValidationPass
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		if _, err := tx.Exec(ctx, bigWorkMem); err != nil {
 			return err
 		}
 		table := StagingTable(p.CycleID).Sanitize()
@@ -63,8 +63,11 @@ func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass,
 		if err := register(ctx, tx, table, p, superseded); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, validationPassSQL(table),
-			p.CycleID, p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies)
+		pass := []any{p.CycleID, p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies}
+		if _, err := tx.Exec(ctx, quarantineRulesSQL(table), pass...); err != nil {
+			return fmt.Errorf("quarantine rejects: %w", err)
+		}
+		rows, err := tx.Query(ctx, acceptedTotalsSQL(table), pass...)
 		if err != nil {
 			return fmt.Errorf("check records: %w", err)
 		}

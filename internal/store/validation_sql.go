@@ -111,57 +111,64 @@ ON CONFLICT (key) DO UPDATE SET resent_by = array_append(coalesce(g.resent_by, '
 WHERE g.cycle_id <> $1::uuid AND g.cycle_id <> ALL($5::uuid[]) AND NOT coalesce(g.resent_by @> ARRAY[$1::uuid], false)`
 }
 
-// validationPassSQL is the one pass over the cycle's records: each row's
-// broken rules (its own, the rollback decision, and whether another cycle
-// of the scope settled its id first), the rejections quarantined with the
-// row as it was staged, and accepted counts and sums per source, currency
-// and type returned. $1 cycle, $2 scope, $3 period start, $4 period end,
-// $5 known currencies.
-func validationPassSQL(table string) string {
+// The pass over the cycle's records, in two statements over the same
+// rows: one quarantines every rule a record breaks, with the row as it
+// was staged; one sums the accepted records per source, currency and type.
+// Each reads the records once, the sums in parallel; keeping them apart
+// costs a second scan but spares writing every record to a temporary
+// result to share between them. A record's rules: its own, its rollback
+// decision, and whether another cycle of the scope settled its id first.
+// $1 cycle, $2 scope, $3 period start, $4 period end, $5 known currencies.
+
+// checkedRows is the records with the rules each breaks.
+func checkedRows(table string) string {
 	return `WITH resent AS (
     SELECT g.key, c.period_key FROM settled_records g JOIN cycles c ON c.id = g.cycle_id
     WHERE g.resent_by @> ARRAY[$1::uuid] AND c.scope = $2 AND g.cycle_id <> $1
-),
-checked AS MATERIALIZED (
-    SELECT s.ctid AS row_id, s.source, s.external_id, s.type, s.amount, s.currency, s.occurred_at,
-           d.reference_id, d.bet_amount, d.bet_currency, x.period_key AS settled_in,
-           array_remove(ARRAY[
-               CASE WHEN s.currency <> ALL($5::text[]) THEN 'UNKNOWN_CURRENCY' END,
-               CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
-               CASE WHEN s.occurred_at < $3 OR s.occurred_at >= $4 THEN 'OUTSIDE_PERIOD' END,
-               CASE WHEN x.key IS NOT NULL THEN 'RESENT_DUPLICATE' END,
-               d.reason], NULL) AS reasons
-    FROM ` + table + ` s
-    LEFT JOIN rollback_decisions d ON d.source = s.source AND d.external_id = s.external_id
-    LEFT JOIN resent x ON x.key = s.key
-),
-quarantined AS (
-    -- The row as staged is fetched by its address for the few rejected.
-    INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
-    SELECT $1::uuid, c.source, c.external_id, 'rules', r.reason, CASE r.reason
-        WHEN 'UNKNOWN_CURRENCY' THEN format('currency %s is not a known ISO 4217 code', to_json(c.currency))
-        WHEN 'NEGATIVE_AMOUNT' THEN format('amount %s is negative', c.amount)
-        WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("c.occurred_at") + `,
-                                          ` + utcSQL("$3") + `, ` + utcSQL("$4") + `)
-        WHEN 'RESENT_DUPLICATE' THEN format('id %s was already settled in period %s', to_json(c.external_id), c.settled_in)
-        WHEN 'ORPHAN_ROLLBACK' THEN format('rollback references bet %s, which is neither in this cycle nor settled in an earlier one',
-                                           to_json(c.reference_id))
-        WHEN 'ROLLBACK_OF_REJECTED_BET' THEN format('rollback cancels bet %s, which is itself rejected', to_json(c.reference_id))
-        WHEN 'ROLLBACK_MISMATCH' THEN format('rollback of %s %s cancels bet %s of %s %s', c.amount, c.currency,
-                                             to_json(c.reference_id), c.bet_amount, c.bet_currency)
-        WHEN 'DOUBLE_ROLLBACK' THEN format('bet %s is already cancelled', to_json(c.reference_id))
-        END,
-        convert_to((to_jsonb(s) - 'cycle_id')::text, 'UTF8')
-    FROM (SELECT * FROM checked WHERE cardinality(reasons) > 0) c
-    CROSS JOIN LATERAL unnest(c.reasons) AS r(reason)
-    CROSS JOIN LATERAL (SELECT s FROM ` + table + ` s WHERE s.ctid = c.row_id) x(s)
-    ON CONFLICT DO NOTHING
 )
-SELECT source, currency, type,
-       count(*) FILTER (WHERE cardinality(reasons) = 0),
-       coalesce(sum(amount) FILTER (WHERE cardinality(reasons) = 0), 0)::text,
-       count(*) FILTER (WHERE cardinality(reasons) > 0)
-FROM checked GROUP BY source, currency, type ORDER BY source, currency, type`
+SELECT s, d.reference_id, d.bet_amount, d.bet_currency, x.period_key AS settled_in,
+       array_remove(ARRAY[
+           CASE WHEN s.currency <> ALL($5::text[]) THEN 'UNKNOWN_CURRENCY' END,
+           CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
+           CASE WHEN s.occurred_at < $3 OR s.occurred_at >= $4 THEN 'OUTSIDE_PERIOD' END,
+           CASE WHEN x.key IS NOT NULL THEN 'RESENT_DUPLICATE' END,
+           d.reason], NULL) AS reasons
+FROM ` + table + ` s
+LEFT JOIN rollback_decisions d ON d.source = s.source AND d.external_id = s.external_id
+LEFT JOIN resent x ON x.key = s.key`
+}
+
+// quarantineRulesSQL quarantines each rule a record breaks.
+func quarantineRulesSQL(table string) string {
+	return `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
+SELECT $1::uuid, (c.s).source, (c.s).external_id, 'rules', r.reason, CASE r.reason
+    WHEN 'UNKNOWN_CURRENCY' THEN format('currency %s is not a known ISO 4217 code', to_json((c.s).currency))
+    WHEN 'NEGATIVE_AMOUNT' THEN format('amount %s is negative', (c.s).amount)
+    WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("(c.s).occurred_at") + `,
+                                      ` + utcSQL("$3") + `, ` + utcSQL("$4") + `)
+    WHEN 'RESENT_DUPLICATE' THEN format('id %s was already settled in period %s', to_json((c.s).external_id), c.settled_in)
+    WHEN 'ORPHAN_ROLLBACK' THEN format('rollback references bet %s, which is neither in this cycle nor settled in an earlier one',
+                                       to_json(c.reference_id))
+    WHEN 'ROLLBACK_OF_REJECTED_BET' THEN format('rollback cancels bet %s, which is itself rejected', to_json(c.reference_id))
+    WHEN 'ROLLBACK_MISMATCH' THEN format('rollback of %s %s cancels bet %s of %s %s', (c.s).amount, (c.s).currency,
+                                         to_json(c.reference_id), c.bet_amount, c.bet_currency)
+    WHEN 'DOUBLE_ROLLBACK' THEN format('bet %s is already cancelled', to_json(c.reference_id))
+    END,
+    convert_to((to_jsonb(c.s) - 'cycle_id')::text, 'UTF8')
+FROM (` + checkedRows(table) + `) c
+CROSS JOIN LATERAL unnest(c.reasons) AS r(reason)
+ON CONFLICT DO NOTHING`
+}
+
+// acceptedTotalsSQL counts and sums the records per source, currency and
+// type: those that break no rule, and how many break one.
+func acceptedTotalsSQL(table string) string {
+	return `SELECT (c.s).source, (c.s).currency, (c.s).type,
+       count(*) FILTER (WHERE cardinality(c.reasons) = 0),
+       coalesce(sum((c.s).amount) FILTER (WHERE cardinality(c.reasons) = 0), 0)::text,
+       count(*) FILTER (WHERE cardinality(c.reasons) > 0)
+FROM (` + checkedRows(table) + `) c
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
 }
 
 // utcSQL formats a timestamptz as Go's time.RFC3339 in UTC does.
