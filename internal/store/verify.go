@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/audit"
+)
+
+// VerifyBooks checks the books against their seals and chains with the
+// store's keys: the event log of every cycle, or of the given cycles only,
+// and the journal and the statements, which are one chain each and so are
+// always walked whole; given cycles, only findings about those cycles and
+// about the shared chains themselves are kept.
+func (s *Store) VerifyBooks(ctx context.Context, cycles []uuid.UUID) (*audit.Report, error) {
+	keys, err := s.sealer()
+	if err != nil {
+		return nil, err
+	}
+	r := audit.NewReport()
+	if err := s.verifyEvents(ctx, keys, cycles, r); err != nil {
+		return nil, err
+	}
+	if err := s.verifyJournal(ctx, keys, r); err != nil {
+		return nil, err
+	}
+	if err := s.verifyStatements(ctx, keys, r); err != nil {
+		return nil, err
+	}
+	if cycles != nil {
+		ids := make([]string, len(cycles))
+		for i, id := range cycles {
+			ids[i] = id.String()
+		}
+		r.Only(ids)
+	}
+	return r, nil
+}
