@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/settleflow/settleflow/internal/audit"
 )
@@ -36,4 +38,18 @@ func (s *Store) VerifyBooks(ctx context.Context, cycles []uuid.UUID) (*audit.Rep
 		r.Only(ids)
 	}
 	return r, nil
+}
+
+// CycleIDsOfWorkflow lists the cycles every run of a workflow recorded,
+// oldest first.
+func (s *Store) CycleIDsOfWorkflow(ctx context.Context, workflowID string) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id FROM cycles WHERE workflow_id = $1 ORDER BY created_at`, workflowID)
+	if err != nil {
+		return nil, fmt.Errorf("cycles of workflow %s: %w", workflowID, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("cycles of workflow %s: %w", workflowID, err)
+	}
+	return ids, nil
 }
