@@ -40,6 +40,26 @@ func (s *Store) VerifyBooks(ctx context.Context, cycles []uuid.UUID) (*audit.Rep
 	return r, nil
 }
 
+// walkShared walks one of the chains all cycles share (the journal, the
+// statements) against its sealed head and how far it went before seals.
+func (s *Store) walkShared(ctx context.Context, keys *audit.Keyring, r *audit.Report, chain audit.Chain, rows []audit.Row) error {
+	heads, err := s.sealedHeads(ctx, keys, chain.Name)
+	if err != nil {
+		return err
+	}
+	unsealed, err := s.unsealedUpTo(ctx)
+	if err != nil {
+		return err
+	}
+	chain.Unsealed = unsealed[chain.Name]
+	head := heads[chain.Name]
+	r.Add(chain.Walk(rows, head)...)
+	if head != nil {
+		r.Heads = append(r.Heads, head.Head)
+	}
+	return nil
+}
+
 // CycleIDsOfWorkflow lists the cycles every run of a workflow recorded,
 // oldest first.
 func (s *Store) CycleIDsOfWorkflow(ctx context.Context, workflowID string) ([]uuid.UUID, error) {

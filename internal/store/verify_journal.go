@@ -59,14 +59,6 @@ func (e storedEntry) check(keys *audit.Keyring) error {
 // and balance, the chain of entries, its sealed head, and lines whose
 // entry is gone.
 func (s *Store) verifyJournal(ctx context.Context, keys *audit.Keyring, r *audit.Report) error {
-	heads, err := s.sealedHeads(ctx, keys, audit.JournalChain)
-	if err != nil {
-		return err
-	}
-	unsealed, err := s.unsealedUpTo(ctx)
-	if err != nil {
-		return err
-	}
 	lines, err := s.journalLines(ctx)
 	if err != nil {
 		return err
@@ -95,12 +87,7 @@ func (s *Store) verifyJournal(ctx context.Context, keys *audit.Keyring, r *audit
 	for _, id := range slices.SortedFunc(maps.Keys(lines), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }) {
 		r.Add(audit.Finding{Table: linesTable, ID: id.String(), Problem: "lines of an entry that does not exist: the entry was deleted"})
 	}
-	chain := audit.Chain{Name: audit.JournalChain, Table: entriesTable, Unsealed: unsealed[audit.JournalChain]}
-	r.Add(chain.Walk(rows, heads[audit.JournalChain])...)
-	if h := heads[audit.JournalChain]; h != nil {
-		r.Heads = append(r.Heads, h.Head)
-	}
-	return nil
+	return s.walkShared(ctx, keys, r, audit.Chain{Name: audit.JournalChain, Table: entriesTable}, rows)
 }
 
 func (s *Store) journalEntries(ctx context.Context) ([]storedEntry, error) {

@@ -41,14 +41,6 @@ func (st storedStatement) check(keys *audit.Keyring) error {
 // verifyStatements checks every statement's content and seal, the chain
 // of statements and its sealed head.
 func (s *Store) verifyStatements(ctx context.Context, keys *audit.Keyring, r *audit.Report) error {
-	heads, err := s.sealedHeads(ctx, keys, audit.StatementChain)
-	if err != nil {
-		return err
-	}
-	unsealed, err := s.unsealedUpTo(ctx)
-	if err != nil {
-		return err
-	}
 	rows, err := s.Pool.Query(ctx, `SELECT id, cycle_id, partner, sha256, created_at, seq, prev_mac, mac, key_id,
 			encode(sha256(convert_to(content_json || E'\n' || content_csv, 'UTF8')), 'hex')
 		FROM statements ORDER BY seq NULLS LAST, created_at, id`)
@@ -74,10 +66,5 @@ func (s *Store) verifyStatements(ctx context.Context, keys *audit.Keyring, r *au
 	if err != nil {
 		return fmt.Errorf("read statements: %w", err)
 	}
-	chain := audit.Chain{Name: audit.StatementChain, Table: statementsTable, Unsealed: unsealed[audit.StatementChain]}
-	r.Add(chain.Walk(chained, heads[audit.StatementChain])...)
-	if h := heads[audit.StatementChain]; h != nil {
-		r.Heads = append(r.Heads, h.Head)
-	}
-	return nil
+	return s.walkShared(ctx, keys, r, audit.Chain{Name: audit.StatementChain, Table: statementsTable}, chained)
 }
