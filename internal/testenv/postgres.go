@@ -54,8 +54,13 @@ func Database(tb testing.TB) (*store.Store, string) {
 			tb.Errorf("drop test database: %v", err)
 		}
 	})
-	admin := open(tb, ctx, url)
-	if _, err := admin.Migrate(ctx); err != nil {
+	admin, err := store.Open(ctx, url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, err = admin.Migrate(ctx)
+	admin.Close()
+	if err != nil {
 		tb.Fatal(err)
 	}
 	appURL, err := store.RoleURL(url, store.AppRole)
