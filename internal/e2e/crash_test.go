@@ -19,10 +19,12 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/examples/config"
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/testenv"
 )
 
 // A worker process killed in the middle of a pull: another worker takes the
@@ -240,7 +242,7 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 			environ = append(environ, kv)
 		}
 	}
-	environ = append(environ, e.source.URLEnv(scopeName)+"="+e.simURL)
+	environ = append(environ, e.source.URLEnv(scopeName)+"="+e.simURL, audit.EnvKey+"="+testenv.AuditKeySpec)
 	logPath := filepath.Join(t.TempDir(), "worker.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -75,7 +75,7 @@ func (s *Store) FinishSource(ctx context.Context, cycleID uuid.UUID, source stri
 	if err != nil {
 		return SourceStaged{}, fmt.Errorf("finish staging of %s for cycle %s: %w", source, cycleID, err)
 	}
-	if _, err := s.Pool.Exec(ctx, `ANALYZE `+table); err != nil {
+	if err := s.analyze(ctx, StagingTable(cycleID)); err != nil {
 		return SourceStaged{}, fmt.Errorf("analyze staging of cycle %s: %w", cycleID, err)
 	}
 	return res, nil

@@ -13,14 +13,24 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/settleflow/settleflow/internal/audit"
 )
 
-// DefaultURL is the local development database.
-const DefaultURL = "postgres://postgres@127.0.0.1:5432/settleflow?sslmode=disable"
+// DefaultURL is the local development database as the application role;
+// DefaultMigrateURL is the same database as the local superuser, which
+// migrates (and creates the roles on the way).
+const (
+	DefaultURL        = "postgres://" + AppRole + "@127.0.0.1:5432/settleflow?sslmode=disable"
+	DefaultMigrateURL = "postgres://postgres@127.0.0.1:5432/settleflow?sslmode=disable"
+)
 
 // Store wraps a connection pool.
 type Store struct {
 	Pool *pgxpool.Pool
+	// Keys seal what is appended to the books and verify it (docs/audit.md).
+	// Without them the store reads everything and writes no book.
+	Keys *audit.Keyring
 }
 
 // Open connects to databaseURL and checks the connection.
