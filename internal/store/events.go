@@ -38,35 +38,46 @@ const genesisHash = "00000000000000000000000000000000000000000000000000000000000
 // same sequence number is a no-op; a gap is an error.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
-			return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
-		}
-		var last int
-		var prev string
-		err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
-			e.CycleID).Scan(&last, &prev)
-		switch {
-		case err == pgx.ErrNoRows:
-			prev = genesisHash
-		case err != nil:
-			return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
-		}
-		if e.Seq <= last {
-			return nil
-		}
-		if e.Seq != last+1 {
-			return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
-		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash)
-			SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
-			       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`
-			FROM (SELECT $6::jsonb AS p) AS payload`,
-			e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev); err != nil {
-			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
-		}
-		return project(ctx, tx, e.CycleID, p)
+		_, err := appendEvent(ctx, tx, e, p)
+		return err
 	})
+}
+
+// appendEvent appends e in tx at e.Seq, or after the log's last event when
+// e.Seq is 0 (for writers other than the cycle's workflow, once it has
+// ended), and returns the sequence number it was given.
+func appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) (int, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
+		return 0, fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
+	}
+	var last int
+	var prev string
+	err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
+		e.CycleID).Scan(&last, &prev)
+	switch {
+	case err == pgx.ErrNoRows:
+		prev = genesisHash
+	case err != nil:
+		return 0, fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	}
+	if e.Seq == 0 {
+		e.Seq = last + 1
+	}
+	if e.Seq <= last {
+		return e.Seq, nil
+	}
+	if e.Seq != last+1 {
+		return 0, fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash)
+		SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
+		       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`
+		FROM (SELECT $6::jsonb AS p) AS payload`,
+		e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev); err != nil {
+		return 0, fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+	}
+	return e.Seq, project(ctx, tx, e.CycleID, p)
 }
 
 // eventHashSQL computes an event's hash in SQL over jsonb's canonical text,
@@ -105,9 +116,14 @@ func (s *Store) Events(ctx context.Context, cycleID uuid.UUID) ([]Event, error) 
 }
 
 // VerifyEvents recomputes the hash chain of a cycle's log and reports the
-// first event that does not match.
+// first event that does not match. An event whose payload retention
+// redacted cannot be rehashed without it: its link to the events around it
+// is checked, and its stored hash stands (the digest of the payload it had
+// is kept beside it).
 func (s *Store) VerifyEvents(ctx context.Context, cycleID uuid.UUID) error {
-	rows, err := s.Pool.Query(ctx, `SELECT seq, prev_hash, hash, `+eventHashSQL("prev_hash", "seq", "kind", "step", "actor", "payload")+`
+	rows, err := s.Pool.Query(ctx, `SELECT seq, prev_hash, hash,
+		CASE WHEN redacted_at IS NOT NULL AND redacted_digest IS NOT NULL THEN hash
+		     ELSE `+eventHashSQL("prev_hash", "seq", "kind", "step", "actor", "payload")+` END
 		FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
 	if err != nil {
 		return fmt.Errorf("verify events of cycle %s: %w", cycleID, err)

@@ -1,0 +1,207 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/record"
+	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/internal/testenv"
+)
+
+// aged is a cycle of scope "aged" whose period ended daysAgo days before
+// purgeNow, with two staged records, one quarantined and two events.
+func aged(t *testing.T, ctx context.Context, st *store.Store, daysAgo int, status string) store.Cycle {
+	t.Helper()
+	end := purgeNow.AddDate(0, 0, -daysAgo)
+	id := uuid.New()
+	c, err := st.CreateCycle(ctx, store.Cycle{ID: id, WorkflowID: "settle/aged/" + id.String(), Scope: "aged",
+		PeriodKey: end.AddDate(0, 0, -1).Format(time.DateOnly), PeriodStart: end.AddDate(0, 0, -1), PeriodEnd: end,
+		Revision: 1, Status: status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateStaging(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{bet("b1-"+id.String(), 10), bet("b2-"+id.String(), 20)}})
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason) VALUES ($1, 'agg', 'x', 'rules', 'NEGATIVE_AMOUNT')`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	for seq, kind := range []string{lifecycle.EventCycleOpened, lifecycle.EventCycleCompleted} {
+		e := store.Event{CycleID: c.ID, Seq: seq + 1, Kind: kind, Payload: json.RawMessage(`{"player": "p-1"}`)}
+		if err := st.AppendEvent(ctx, e, store.Projection{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+var purgeNow = time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func daysBefore(n int) *time.Time {
+	t := purgeNow.AddDate(0, 0, -n)
+	return &t
+}
+
+// left reports what of a cycle's expiring data is still stored.
+type left struct {
+	staged, quarantined, payloads int
+}
+
+func leftOf(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle) left {
+	t.Helper()
+	var l left
+	if count(t, ctx, st, `SELECT count(*) FROM pg_class WHERE relname = $1`, store.StagingTable(c.ID)[0]) == 1 {
+		l.staged = count(t, ctx, st, `SELECT count(*) FROM staged_records WHERE cycle_id = $1`, c.ID)
+	}
+	l.quarantined = count(t, ctx, st, `SELECT count(*) FROM quarantine WHERE cycle_id = $1`, c.ID)
+	l.payloads = count(t, ctx, st, `SELECT count(*) FROM cycle_events WHERE cycle_id = $1 AND redacted_at IS NULL AND kind <> $2`,
+		c.ID, lifecycle.EventRetentionPurged)
+	return l
+}
+
+// purge runs one purge of scope aged as the purge activity does.
+func purge(t *testing.T, ctx context.Context, st *store.Store, cut store.Cutoffs) (store.Purge, []store.PurgedCycle) {
+	t.Helper()
+	id := uuid.New()
+	if err := st.StartPurge(ctx, id, purgeNow); err != nil {
+		t.Fatal(err)
+	}
+	expired, held, err := st.ExpiredCycles(ctx, "aged", cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []store.PurgedCycle
+	for _, e := range expired {
+		res, err := st.PurgeCycle(ctx, id, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := st.PurgeCycle(ctx, id, e) // a retried attempt
+		if err != nil || again != res {
+			t.Fatalf("retried purge of %s: %+v, %v; first %+v", e.CycleID, again, err, res)
+		}
+		done = append(done, res)
+	}
+	p, err := st.FinishPurge(ctx, id, held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, done
+}
+
+// The purge removes exactly what expired, from finished cycles no hold
+// covers, records what it removed, and leaves the chain verifiable.
+func TestPurgeRemovesExactlyWhatExpired(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	recent := aged(t, ctx, st, 10, lifecycle.StatusCompleted)
+	raw := aged(t, ctx, st, 200, lifecycle.StatusCompleted)
+	rawAndQuarantine := aged(t, ctx, st, 400, lifecycle.StatusCompensated)
+	everything := aged(t, ctx, st, 800, lifecycle.StatusSuperseded)
+	held := aged(t, ctx, st, 801, lifecycle.StatusCompleted)
+	running := aged(t, ctx, st, 802, lifecycle.StatusBlocked)
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO settled_records (key, cycle_id, amount, source, external_id, type, currency)
+		VALUES (1, $1, 10, 'agg', 'b1', 'bet', 'KRW')`, everything.ID); err != nil {
+		t.Fatal(err)
+	}
+	hold, err := st.AddHold(ctx, store.Hold{Scope: "aged", PeriodFrom: &held.PeriodStart, PeriodTo: &held.PeriodEnd,
+		Reason: "regulator inquiry 42", PlacedBy: "legal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cut := store.Cutoffs{RawRecords: daysBefore(90), Quarantine: daysBefore(365), EventPayloads: daysBefore(730)}
+	p, done := purge(t, ctx, st, cut)
+	want := map[uuid.UUID]left{
+		recent.ID:           {2, 1, 2},
+		raw.ID:              {0, 1, 2},
+		rawAndQuarantine.ID: {0, 0, 2},
+		everything.ID:       {0, 0, 0},
+		held.ID:             {2, 1, 2},
+		running.ID:          {2, 1, 2},
+	}
+	for _, c := range []store.Cycle{recent, raw, rawAndQuarantine, everything, held, running} {
+		if got := leftOf(t, ctx, st, c); got != want[c.ID] {
+			t.Errorf("cycle %s (%s): left %+v, want %+v", c.PeriodKey, c.Status, got, want[c.ID])
+		}
+		if err := st.VerifyEvents(ctx, c.ID); err != nil {
+			t.Errorf("cycle %s: %v", c.PeriodKey, err)
+		}
+	}
+	if p.Cycles != 3 || p.PartitionsDropped != 3 || p.RecordsRemoved != 6 || p.QuarantineRemoved != 2 ||
+		p.PayloadsRedacted != 2 || p.Held != 1 || p.FinishedAt == nil || len(done) != 3 {
+		t.Errorf("purge recorded %+v", p)
+	}
+	if n := count(t, ctx, st, `SELECT count(*) FROM settled_records WHERE cycle_id = $1`, everything.ID); n != 1 {
+		t.Errorf("the settled-record registry lost %s's records", everything.PeriodKey)
+	}
+	events, err := st.Events(ctx, everything.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; len(events) != 3 || last.Kind != lifecycle.EventRetentionPurged ||
+		string(events[0].Payload) != `{"redacted": true}` {
+		t.Errorf("event log after the purge: %+v", events)
+	}
+
+	// Nothing is left to purge until the hold is released.
+	if p, _ := purge(t, ctx, st, cut); p.Cycles != 0 || p.Held != 1 {
+		t.Errorf("second purge %+v, want nothing removed", p)
+	}
+	if _, err := st.ReleaseHold(ctx, hold.ID, "legal", "inquiry closed"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := purge(t, ctx, st, cut); p.Cycles != 1 || p.Held != 0 || leftOf(t, ctx, st, held) != (left{}) {
+		t.Errorf("purge after the release: %+v, left %+v", p, leftOf(t, ctx, st, held))
+	}
+}
+
+// A redacted event can only have been redacted; anything else about the
+// log stays refused.
+func TestRedactionIsTheOnlyEdit(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	c := aged(t, ctx, st, 800, lifecycle.StatusCompleted)
+	_, err := st.Pool.Exec(ctx, `UPDATE cycle_events SET payload = '{"redacted": true}', redacted_at = now(),
+		redacted_digest = 'forged' WHERE cycle_id = $1 AND seq = 1`, c.ID)
+	requireRefused(t, "redaction without the payload's digest", err, "append-only")
+	_, err = st.Pool.Exec(ctx, `UPDATE cycle_events SET payload = '{"redacted": true}', redacted_at = now(), actor = 'mallory',
+		redacted_digest = encode(sha256(convert_to(payload::text, 'UTF8')), 'hex') WHERE cycle_id = $1 AND seq = 1`, c.ID)
+	requireRefused(t, "redaction that changes the actor", err, "append-only")
+	_, err = st.Pool.Exec(ctx, `DELETE FROM cycle_events WHERE cycle_id = $1`, c.ID)
+	requireRefused(t, "delete", err, "append-only")
+}
+
+func TestHoldsAreReleasedOnceNeverDeleted(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	h, err := st.AddHold(ctx, store.Hold{Scope: "aged", Reason: "litigation", PlacedBy: "legal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := st.Holds(ctx, "aged", false); err != nil || len(list) != 1 || !list[0].InForce() {
+		t.Fatalf("holds in force: %+v, %v", list, err)
+	}
+	r, err := st.ReleaseHold(ctx, h.ID, "counsel", "settled")
+	if err != nil || r.InForce() || *r.ReleasedBy != "counsel" {
+		t.Fatalf("release: %+v, %v", r, err)
+	}
+	if _, err := st.ReleaseHold(ctx, h.ID, "counsel", "again"); err == nil {
+		t.Error("a hold was released twice")
+	}
+	_, err = st.Pool.Exec(ctx, `DELETE FROM legal_holds WHERE id = $1`, h.ID)
+	requireRefused(t, "delete a hold", err, "refused")
+	if list, err := st.Holds(ctx, "", true); err != nil || len(list) != 1 {
+		t.Errorf("all holds: %+v, %v", list, err)
+	}
+}
