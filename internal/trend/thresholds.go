@@ -34,6 +34,13 @@ type Thresholds struct {
 	DiscrepancyRateRise *money.Ratio
 }
 
+// History is how many earlier cycles Analyze can use: a baseline's worth,
+// and before the cycles a forecast's error is measured on, a baseline or a
+// season of their own.
+func (t Thresholds) History() int {
+	return t.trailing() + max(t.trailing(), t.Season)
+}
+
 func (t Thresholds) trailing() int {
 	if t.Trailing > 0 {
 		return t.Trailing
