@@ -33,8 +33,8 @@ type fakeSteps struct {
 	failures  int
 	approval  []string // reasons the approval gate opens for
 	anomalies []trend.Anomaly
-	optional  bool     // the source is optional
-	undoFails int      // Reverse fails this many times before it works
+	optional  bool // the source is optional
+	undoFails int  // Reverse fails this many times before it works
 	mu        sync.Mutex
 	undone    []string
 	events    []string

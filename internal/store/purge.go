@@ -100,10 +100,10 @@ func (s *Store) StartPurge(ctx context.Context, id uuid.UUID, runAt time.Time) e
 // (all but earlier purges' own records), and appends what it removed to
 // the cycle's event log. Done once per purge: a retry returns what the
 // first attempt removed. The settled-record registry, totals, figures and
-// the books stay.
-func (s *Store) PurgeCycle(ctx context.Context, purgeID uuid.UUID, e Expired) (PurgedCycle, error) {
-	res := PurgedCycle{CycleID: e.CycleID}
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+// the books stay. now says whether this call removed it.
+func (s *Store) PurgeCycle(ctx context.Context, purgeID uuid.UUID, e Expired) (res PurgedCycle, now bool, err error) {
+	res.CycleID = e.CycleID
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO purged_cycles (purge_id, cycle_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, purgeID, e.CycleID)
 		if err != nil {
 			return err
@@ -113,6 +113,7 @@ func (s *Store) PurgeCycle(ctx context.Context, purgeID uuid.UUID, e Expired) (P
 				FROM purged_cycles WHERE purge_id = $1 AND cycle_id = $2`, purgeID, e.CycleID).
 				Scan(&res.PartitionDropped, &res.Records, &res.Quarantine, &res.Payloads)
 		}
+		now = true
 		if err := removeExpired(ctx, tx, e, &res); err != nil {
 			return err
 		}
@@ -124,9 +125,9 @@ func (s *Store) PurgeCycle(ctx context.Context, purgeID uuid.UUID, e Expired) (P
 		return recordPurged(ctx, tx, purgeID, res)
 	})
 	if err != nil {
-		return PurgedCycle{}, fmt.Errorf("purge cycle %s (%s): %w", e.CycleID, e.PeriodKey, err)
+		return PurgedCycle{}, false, fmt.Errorf("purge cycle %s (%s): %w", e.CycleID, e.PeriodKey, err)
 	}
-	return res, nil
+	return res, now, nil
 }
 
 func removeExpired(ctx context.Context, tx pgx.Tx, e Expired, res *PurgedCycle) error {

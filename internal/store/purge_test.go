@@ -79,13 +79,13 @@ func purge(t *testing.T, ctx context.Context, st *store.Store, cut store.Cutoffs
 	}
 	var done []store.PurgedCycle
 	for _, e := range expired {
-		res, err := st.PurgeCycle(ctx, id, e)
-		if err != nil {
-			t.Fatal(err)
+		res, now, err := st.PurgeCycle(ctx, id, e)
+		if err != nil || !now {
+			t.Fatal(now, err)
 		}
-		again, err := st.PurgeCycle(ctx, id, e) // a retried attempt
-		if err != nil || again != res {
-			t.Fatalf("retried purge of %s: %+v, %v; first %+v", e.CycleID, again, err, res)
+		again, now, err := st.PurgeCycle(ctx, id, e) // a retried attempt
+		if err != nil || now || again != res {
+			t.Fatalf("retried purge of %s: %+v, %v, %v; first %+v", e.CycleID, again, now, err, res)
 		}
 		done = append(done, res)
 	}

@@ -4,8 +4,8 @@ import (
 	"log/slog"
 
 	"go.opentelemetry.io/otel/metric"
-	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/client"
+	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 )
 
 // TemporalMetrics is the Temporal SDK's metrics handler on mp: workflow and
