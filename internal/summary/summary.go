@@ -43,9 +43,11 @@ func headline(scope string, cur trend.Figures, an trend.Analysis) string {
 		return fmt.Sprintf("First cycle of %s on record: GGR %s.", scope, list(ggr))
 	}
 	var parts []string
+	named := false
 	for _, ch := range an.Changes {
 		if ch.Metric == trend.MetricGGR {
-			parts = append(parts, ggrMove(ch, len(parts) == 0))
+			parts = append(parts, ggrMove(ch, !named))
+			named = named || ch.Compared
 		}
 	}
 	if len(parts) == 0 {
@@ -54,7 +56,8 @@ func headline(scope string, cur trend.Figures, an trend.Analysis) string {
 	return "GGR " + list(parts) + "."
 }
 
-// ggrMove is one currency's move, naming the baseline the first time only.
+// ggrMove is one currency's move, naming the baseline the first time one
+// is compared with it.
 func ggrMove(ch trend.Change, first bool) string {
 	now := amount(ch.Value, ch.Currency)
 	if !ch.Compared {
