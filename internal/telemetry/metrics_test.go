@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +87,27 @@ func TestMetricsScrapeNames(t *testing.T) {
 	if strings.Contains(page, `scope="x"`) {
 		t.Error("a nil *Metrics recorded")
 	}
+	for _, name := range dashboardSeries(t) {
+		if !strings.Contains(page, "\n"+name) {
+			t.Errorf("deploy/grafana/settleflow.json charts %s, which settleflow does not export", name)
+		}
+	}
 	if t.Failed() {
 		t.Log(page)
 	}
+}
+
+// dashboardSeries lists the settleflow series the Grafana dashboard's
+// queries name.
+func dashboardSeries(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile("../../deploy/grafana/settleflow.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := regexp.MustCompile(`\bsettleflow_[a-z_]+`).FindAllString(string(data), -1)
+	if len(names) == 0 {
+		t.Fatal("the dashboard charts no settleflow series")
+	}
+	return names
 }
