@@ -36,7 +36,12 @@ func (a *app) retentionRunCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
-				res, err := platform.RunPurge(cmd.Context(), c)
+				run, err := platform.StartPurge(cmd.Context(), c)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "started %s (run %s)\n", run.GetID(), run.GetRunID())
+				res, err := platform.WaitPurge(cmd.Context(), run)
 				if err != nil {
 					return err
 				}

@@ -57,16 +57,22 @@ func DeletePurgeSchedule(ctx context.Context, c client.Client) error {
 	return nil
 }
 
-// RunPurge runs the retention purge now and waits for what it removed.
-func RunPurge(ctx context.Context, c client.Client) (activities.PurgeResult, error) {
-	id := workflows.PurgeWorkflowID + "/manual-" + time.Now().UTC().Format("20060102T150405Z")
+// StartPurge starts a run of the retention purge now; its result is an
+// activities.PurgeResult.
+func StartPurge(ctx context.Context, c client.Client) (client.WorkflowRun, error) {
+	id := workflows.PurgeWorkflowID + "/manual-" + time.Now().UTC().Format("20060102T150405.000Z")
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.RetentionPurge)
 	if err != nil {
-		return activities.PurgeResult{}, fmt.Errorf("start %s: %w", id, err)
+		return nil, fmt.Errorf("start %s: %w", id, err)
 	}
+	return run, nil
+}
+
+// WaitPurge waits for a purge run and returns what it removed.
+func WaitPurge(ctx context.Context, run client.WorkflowRun) (activities.PurgeResult, error) {
 	var res activities.PurgeResult
 	if err := run.Get(ctx, &res); err != nil {
-		return res, fmt.Errorf("%s: %w", id, err)
+		return res, fmt.Errorf("%s: %w", run.GetID(), err)
 	}
 	return res, nil
 }
