@@ -18,17 +18,9 @@ type PurgeInput struct {
 	At      time.Time
 }
 
-// PurgeResult is what one run removed, and how many expired cycles legal
-// holds kept.
-type PurgeResult struct {
-	PurgeID           uuid.UUID
-	Cycles            int64
-	PartitionsDropped int64
-	RecordsRemoved    int64
-	QuarantineRemoved int64
-	PayloadsRedacted  int64
-	Held              int64
-}
+// PurgeResult is the run as recorded: what it removed, and how many
+// expired cycles legal holds kept.
+type PurgeResult = store.Purge
 
 // Purge removes, scope by scope, what the scope's retention says has
 // expired from its finished cycles that no legal hold covers: staged
@@ -50,12 +42,7 @@ func (a *Activities) Purge(ctx context.Context, in PurgeInput) (PurgeResult, err
 		}
 		held += h
 	}
-	p, err := a.Store.FinishPurge(ctx, in.PurgeID, held)
-	if err != nil {
-		return PurgeResult{}, err
-	}
-	return PurgeResult{PurgeID: p.ID, Cycles: p.Cycles, PartitionsDropped: p.PartitionsDropped, RecordsRemoved: p.RecordsRemoved,
-		QuarantineRemoved: p.QuarantineRemoved, PayloadsRedacted: p.PayloadsRedacted, Held: p.Held}, nil
+	return a.Store.FinishPurge(ctx, in.PurgeID, held)
 }
 
 // purgeScope purges one scope and returns how many expired cycles holds kept.

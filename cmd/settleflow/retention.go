@@ -55,7 +55,7 @@ func (a *app) retentionRunCmd() *cobra.Command {
 func printPurgeResult(w io.Writer, r activities.PurgeResult) {
 	fmt.Fprintf(w, "purge %s: %d cycles · %d staging partitions dropped (%d records) · %d quarantined records · "+
 		"%d event payloads redacted · %d expired cycles kept under legal hold\n",
-		r.PurgeID, r.Cycles, r.PartitionsDropped, r.RecordsRemoved, r.QuarantineRemoved, r.PayloadsRedacted, r.Held)
+		r.ID, r.Cycles, r.PartitionsDropped, r.RecordsRemoved, r.QuarantineRemoved, r.PayloadsRedacted, r.Held)
 }
 
 func (a *app) retentionScheduleCmd() *cobra.Command {

@@ -95,7 +95,7 @@ func TestRetentionPurgeRespectsLegalHold(t *testing.T) {
 	}
 	eventKinds(t, r, held.WorkflowID)
 	purges, err := r.Store.Purges(ctx, 5)
-	if err != nil || len(purges) != 1 || purges[0].ID != res.PurgeID || purges[0].RecordsRemoved != before.staged {
+	if err != nil || len(purges) != 1 || purges[0].ID != res.ID || purges[0].RecordsRemoved != before.staged {
 		t.Errorf("purge record %+v, %v", purges, err)
 	}
 	r.SaveGolden(t, run.GetID(), run.GetRunID(), "retention-purge-v1")
