@@ -45,11 +45,7 @@ func TestMetricsEndpointAfterCycle(t *testing.T) {
 		pulled += p.Progress.Received + p.Progress.Rejects
 	}
 	source := map[string]string{"scope": testenv.DemoScope, "source": res.Pulls[0].Source}
-	want := []struct {
-		name   string
-		labels map[string]string
-		value  float64
-	}{
+	want := []expected{
 		{"settleflow_records_pulled_total", source, float64(pulled)},
 		{"settleflow_records_accepted_total", source, float64(res.Validation.Accepted)},
 		{"settleflow_cycles_total", with(scope, "outcome", "completed"), 1},
@@ -60,16 +56,8 @@ func TestMetricsEndpointAfterCycle(t *testing.T) {
 		settled = settled || sh.OperatorAmount != 0
 		cur := with(scope, "currency", sh.Currency)
 		want = append(want,
-			struct {
-				name   string
-				labels map[string]string
-				value  float64
-			}{"settleflow_settled_minor_units", with(cur, "party", sh.Partner), float64(sh.PartnerAmount)},
-			struct {
-				name   string
-				labels map[string]string
-				value  float64
-			}{"settleflow_settled_minor_units", with(cur, "party", "operator"), float64(sh.OperatorAmount)})
+			expected{"settleflow_settled_minor_units", with(cur, "party", sh.Partner), float64(sh.PartnerAmount)},
+			expected{"settleflow_settled_minor_units", with(cur, "party", "operator"), float64(sh.OperatorAmount)})
 	}
 	if !settled {
 		t.Fatalf("the cycle settled nothing to measure: %+v", res.Shares)
@@ -91,6 +79,13 @@ func TestMetricsEndpointAfterCycle(t *testing.T) {
 	if t.Failed() {
 		t.Logf("exported: %v", familyNames(families))
 	}
+}
+
+// expected is a sample the scrape must hold.
+type expected struct {
+	name   string
+	labels map[string]string
+	value  float64
 }
 
 // startMeteredWorker runs the rig's worker with a Temporal client and
