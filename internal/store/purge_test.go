@@ -15,7 +15,8 @@ import (
 )
 
 // aged is a cycle of scope "aged" whose period ended daysAgo days before
-// purgeNow, with two staged records, one quarantined and two events.
+// purgeNow, with two staged records, one quarantined, their totals and
+// two events.
 func aged(t *testing.T, ctx context.Context, st *store.Store, daysAgo int, status string) store.Cycle {
 	t.Helper()
 	end := purgeNow.AddDate(0, 0, -daysAgo)
@@ -31,6 +32,9 @@ func aged(t *testing.T, ctx context.Context, st *store.Store, daysAgo int, statu
 	}
 	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{bet("b1-"+id.String(), 10), bet("b2-"+id.String(), 20)}})
 	if _, err := st.Pool.Exec(ctx, `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason) VALUES ($1, 'agg', 'x', 'rules', 'NEGATIVE_AMOUNT')`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO cycle_totals (cycle_id, source, currency, type, count, amount) VALUES ($1, 'agg', 'KRW', 'bet', 2, 30)`, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	for seq, kind := range []string{lifecycle.EventCycleOpened, lifecycle.EventCycleCompleted} {
@@ -108,10 +112,6 @@ func TestPurgeRemovesExactlyWhatExpired(t *testing.T) {
 	everything := aged(t, ctx, st, 800, lifecycle.StatusSuperseded)
 	held := aged(t, ctx, st, 801, lifecycle.StatusCompleted)
 	running := aged(t, ctx, st, 802, lifecycle.StatusBlocked)
-	if _, err := st.Pool.Exec(ctx, `INSERT INTO settled_records (key, cycle_id, amount, source, external_id, type, currency)
-		VALUES (1, $1, 10, 'agg', 'b1', 'bet', 'KRW')`, everything.ID); err != nil {
-		t.Fatal(err)
-	}
 	hold, err := st.AddHold(ctx, store.Hold{Scope: "aged", PeriodFrom: &held.PeriodStart, PeriodTo: &held.PeriodEnd,
 		Reason: "regulator inquiry 42", PlacedBy: "legal"})
 	if err != nil {
@@ -140,8 +140,8 @@ func TestPurgeRemovesExactlyWhatExpired(t *testing.T) {
 		p.PayloadsRedacted != 2 || p.Held != 1 || p.FinishedAt == nil || len(done) != 3 {
 		t.Errorf("purge recorded %+v", p)
 	}
-	if n := count(t, ctx, st, `SELECT count(*) FROM settled_records WHERE cycle_id = $1`, everything.ID); n != 1 {
-		t.Errorf("the settled-record registry lost %s's records", everything.PeriodKey)
+	if n := count(t, ctx, st, `SELECT count(*) FROM cycle_totals WHERE cycle_id = $1`, everything.ID); n != 1 {
+		t.Errorf("the purge took %s's totals", everything.PeriodKey) // the registry is checked end to end
 	}
 	events, err := st.Events(ctx, everything.ID)
 	if err != nil {
