@@ -38,17 +38,16 @@ const genesisHash = "00000000000000000000000000000000000000000000000000000000000
 // same sequence number is a no-op; a gap is an error.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		_, err := appendEvent(ctx, tx, e, p)
-		return err
+		return appendEvent(ctx, tx, e, p)
 	})
 }
 
 // appendEvent appends e in tx at e.Seq, or after the log's last event when
 // e.Seq is 0 (for writers other than the cycle's workflow, once it has
-// ended), and returns the sequence number it was given.
-func appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) (int, error) {
+// ended).
+func appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
-		return 0, fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
+		return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
 	}
 	var last int
 	var prev string
@@ -58,16 +57,16 @@ func appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) (int, er
 	case err == pgx.ErrNoRows:
 		prev = genesisHash
 	case err != nil:
-		return 0, fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
 	}
 	if e.Seq == 0 {
 		e.Seq = last + 1
 	}
 	if e.Seq <= last {
-		return e.Seq, nil
+		return nil
 	}
 	if e.Seq != last+1 {
-		return 0, fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
+		return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
 	}
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash)
@@ -75,9 +74,9 @@ func appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) (int, er
 		       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`
 		FROM (SELECT $6::jsonb AS p) AS payload`,
 		e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev); err != nil {
-		return 0, fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 	}
-	return e.Seq, project(ctx, tx, e.CycleID, p)
+	return project(ctx, tx, e.CycleID, p)
 }
 
 // eventHashSQL computes an event's hash in SQL over jsonb's canonical text,

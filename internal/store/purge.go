@@ -181,9 +181,8 @@ func recordPurged(ctx context.Context, tx pgx.Tx, purgeID uuid.UUID, res PurgedC
 	if err != nil {
 		return err
 	}
-	_, err = appendEvent(ctx, tx, Event{CycleID: res.CycleID, Kind: lifecycle.EventRetentionPurged, Actor: "settleflow",
+	return appendEvent(ctx, tx, Event{CycleID: res.CycleID, Kind: lifecycle.EventRetentionPurged, Actor: "settleflow",
 		Payload: payload}, Projection{})
-	return err
 }
 
 // Purge is one run of the retention purge with its totals.
