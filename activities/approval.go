@@ -44,6 +44,13 @@ func (a *Activities) CheckApproval(ctx context.Context, in CycleRef) (ApprovalCh
 	if rejected := counts.Rejected + counts.FormatRejects + counts.Conflicts; rules.RejectsExceed(int(rejected)) {
 		reasons = append(reasons, fmt.Sprintf("%d records were rejected, more than the %d allowed without approval", rejected, *rules.RejectsAbove))
 	}
+	anomalies, err := a.Store.Anomalies(ctx, in.CycleID)
+	if err != nil {
+		return ApprovalCheck{}, err
+	}
+	for _, an := range anomalies {
+		reasons = append(reasons, "stage-3 anomaly: "+an.Description)
+	}
 	if rules.NewAgreementVersion {
 		changed, err := a.newAgreementVersions(ctx, c)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/settle"
+	"github.com/settleflow/settleflow/internal/trend"
 )
 
 func testInput() CycleInput {
@@ -31,8 +32,9 @@ type fakeSteps struct {
 	failTimes int // 0: the failing step fails every time
 	failures  int
 	approval  []string // reasons the approval gate opens for
-	optional  bool     // the source is optional
-	undoFails int      // Reverse fails this many times before it works
+	anomalies []trend.Anomaly
+	optional  bool // the source is optional
+	undoFails int  // Reverse fails this many times before it works
 	mu        sync.Mutex
 	undone    []string
 	events    []string
@@ -109,6 +111,9 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 	})
 	env.OnActivity(acts.CheckApproval, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ApprovalCheck, error) {
 		return activities.ApprovalCheck{Needed: len(f.approval) > 0, Reasons: f.approval}, nil
+	})
+	env.OnActivity(acts.CheckHistory, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.HistoryCheck, error) {
+		return activities.HistoryCheck{Anomalies: f.anomalies, Summary: "GGR in KRW held at the trailing 3-cycle mean."}, nil
 	})
 	env.OnActivity(acts.Alert, mock.Anything, mock.Anything).Return(func(context.Context, activities.AlertInput) error {
 		f.mu.Lock()

@@ -14,14 +14,20 @@ const (
 	// by PullSlice activities side by side, then finishes the source's
 	// staging with FinishPull, instead of one Pull activity.
 	changeSlicedPull = "sliced-pull"
+	// changeHistoryCheck: before the approval gate, stage 3 of validation
+	// sets the cycle against the scope's trailing cycles (CheckHistory),
+	// logs each anomaly, and keeps the cycle's plain-language summary.
+	changeHistoryCheck = "history-check"
 )
 
 // features are the behaviours this run has, decided by its versions.
 type features struct {
 	operatorActions bool
+	historyCheck    bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
-	return features{operatorActions: v >= 1}
+	h := workflow.GetVersion(ctx, changeHistoryCheck, workflow.DefaultVersion, 1)
+	return features{operatorActions: v >= 1, historyCheck: h >= 1}
 }

@@ -113,8 +113,12 @@ history is past retention) it falls back to the cycle's event log in Postgres.`,
 			if err != nil {
 				return err
 			}
+			status := platform.StatusFromLog(cyc, events)
+			if status.Summary, _, err = db.Summary(ctx, cyc.ID); err != nil {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
-			printStatus(cmd.OutOrStdout(), platform.StatusFromLog(cyc, events))
+			printStatus(cmd.OutOrStdout(), status)
 			return nil
 		},
 	}

@@ -20,6 +20,13 @@ const (
 
 	EventApprovalRequested = "approval.requested"
 	EventApprovalGranted   = "approval.granted"
+
+	// EventAnomalyFound is a stage-3 anomaly: a figure of the cycle beyond
+	// the scope's threshold against its trailing cycles.
+	EventAnomalyFound = "validation.anomaly"
+	// EventRetentionPurged records what the retention purge removed from a
+	// finished cycle.
+	EventRetentionPurged = "retention.purged"
 )
 
 // actionEventPrefix starts the kind of every operator action's event.

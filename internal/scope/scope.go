@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/trend"
 )
 
 const (
@@ -46,6 +47,9 @@ type Scope struct {
 	Agreements []string
 	Approval   Approval
 	Blocked    Blocked
+	// Anomalies are the stage-3 thresholds against trailing cycles.
+	Anomalies trend.Thresholds
+	Retention Retention
 }
 
 // Source is one external feed of a scope.

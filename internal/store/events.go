@@ -45,32 +45,40 @@ type Projection struct {
 // transaction. The workflow numbers its events, so a retried append of the
 // same sequence number is a no-op; a gap is an error.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return s.appendEvent(ctx, tx, e, p) })
+}
+
+// appendEvent appends e in tx at e.Seq, or after the log's last event when
+// e.Seq is 0 (for writers other than the cycle's workflow, once it has
+// ended, such as the retention purge).
+func (s *Store) appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) error {
 	keys, err := s.sealer()
 	if err != nil {
 		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 	}
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
-			return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
-		}
-		var last int
-		prev := audit.EventGenesis
-		err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
-			e.CycleID).Scan(&last, &prev)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
-		}
-		if e.Seq <= last {
-			return nil
-		}
-		if e.Seq != last+1 {
-			return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
-		}
-		if err := insertEvent(ctx, tx, keys, e, prev); err != nil {
-			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
-		}
-		return project(ctx, tx, e.CycleID, p)
-	})
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
+		return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
+	}
+	var last int
+	prev := audit.EventGenesis
+	err = tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
+		e.CycleID).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	}
+	if e.Seq == 0 {
+		e.Seq = last + 1
+	}
+	if e.Seq <= last {
+		return nil
+	}
+	if e.Seq != last+1 {
+		return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
+	}
+	if err := insertEvent(ctx, tx, keys, e, prev); err != nil {
+		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+	}
+	return project(ctx, tx, e.CycleID, p)
 }
 
 // insertEvent seals and inserts one event and moves the log's head. The
