@@ -36,11 +36,15 @@ func colour(i int) string { return palette[i%len(palette)] }
 type canvas struct {
 	b      strings.Builder
 	format func(float64) string
-	top    float64 // the value at the top of the y axis
+	// lo and hi are the values at the bottom and top of the y axis; the
+	// axis always includes zero, so negative values (a day the players
+	// won) show below it.
+	lo, hi float64
 }
 
 func newCanvas(title string, series []Series, format func(float64) string) *canvas {
-	c := &canvas{format: format, top: niceCeil(maxOf(series))}
+	lo, hi := bounds(series)
+	c := &canvas{format: format, lo: lo, hi: hi}
 	if c.format == nil {
 		c.format = func(v float64) string { return fmt.Sprintf("%g", v) }
 	}
@@ -53,16 +57,17 @@ func newCanvas(title string, series []Series, format func(float64) string) *canv
 }
 
 // y maps a value to its vertical position.
-func (c *canvas) y(v float64) float64 { return top + plotH - plotH*v/c.top }
+func (c *canvas) y(v float64) float64 { return top + plotH*(c.hi-v)/(c.hi-c.lo) }
 
 func (c *canvas) axes() {
 	for i := 0; i <= ticks; i++ {
-		v := c.top * float64(i) / ticks
+		v := c.lo + (c.hi-c.lo)*float64(i)/ticks
 		y := c.y(v)
 		fmt.Fprintf(&c.b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#ddd" stroke-width="1"/>`, left, y, width-right, y)
 		fmt.Fprintf(&c.b, `<text x="%g" y="%.1f" font-size="11" text-anchor="end" fill="#444">%s</text>`, left-6, y+4, esc(c.format(v)))
 	}
-	fmt.Fprintf(&c.b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#888" stroke-width="1"/>`, left, top+plotH, width-right, top+plotH)
+	zero := c.y(0)
+	fmt.Fprintf(&c.b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#888" stroke-width="1"/>`, left, zero, width-right, zero)
 }
 
 func (c *canvas) legend(series []Series) {
@@ -97,24 +102,30 @@ func (c *canvas) html() template.HTML {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-func maxOf(series []Series) float64 {
-	m := 0.0
+// bounds is the y axis's range: round numbers around every value and zero.
+func bounds(series []Series) (lo, hi float64) {
 	for _, s := range series {
 		for _, v := range s.Values {
-			if !math.IsNaN(v) && v > m {
-				m = v
+			if !math.IsNaN(v) {
+				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
 	}
-	return m
+	if lo == 0 && hi == 0 {
+		return 0, 1
+	}
+	if lo < 0 {
+		lo = -niceCeil(-lo)
+	}
+	if hi > 0 {
+		hi = niceCeil(hi)
+	}
+	return lo, hi
 }
 
-// niceCeil rounds a maximum up to 1, 2, 2.5 or 5 times a power of ten, so
-// the axis ticks are round numbers.
+// niceCeil rounds a positive maximum up to 1, 2, 2.5 or 5 times a power of
+// ten, so the axis ticks are round numbers.
 func niceCeil(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
 	p := math.Pow(10, math.Floor(math.Log10(v)))
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		if v <= m*p {

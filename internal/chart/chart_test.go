@@ -58,8 +58,23 @@ func TestEmptyChartIsStillAChart(t *testing.T) {
 	elements(t, string(Bars{Title: "nothing yet"}.SVG()))
 }
 
+func TestBoundsIncludeZeroAndNegatives(t *testing.T) {
+	for _, c := range []struct {
+		values []float64
+		lo, hi float64
+	}{
+		{nil, 0, 1}, {[]float64{0}, 0, 1}, {[]float64{3, 7}, 0, 10}, {[]float64{-120, 40}, -200, 50},
+		{[]float64{-3, math.NaN()}, -5, 0},
+	} {
+		lo, hi := bounds([]Series{{Values: c.values}})
+		if lo != c.lo || hi != c.hi {
+			t.Errorf("bounds(%v) = %g, %g; want %g, %g", c.values, lo, hi, c.lo, c.hi)
+		}
+	}
+}
+
 func TestNiceCeil(t *testing.T) {
-	for v, want := range map[float64]float64{0: 1, 0.3: 0.5, 1: 1, 1.1: 2, 2.2: 2.5, 7: 10, 4300: 5000} {
+	for v, want := range map[float64]float64{0.3: 0.5, 1: 1, 1.1: 2, 2.2: 2.5, 7: 10, 4300: 5000} {
 		if got := niceCeil(v); math.Abs(got-want) > 1e-9 {
 			t.Errorf("niceCeil(%g) = %g, want %g", v, got, want)
 		}

@@ -71,9 +71,9 @@ func (b Bars) SVG() template.HTML {
 				continue
 			}
 			x := left + groupW*float64(i) + groupW*0.1 + barW*float64(si)
-			y := c.y(v)
+			y0, y1 := c.y(max(v, 0)), c.y(min(v, 0))
 			fmt.Fprintf(&c.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s: %s</title></rect>`,
-				x, y, barW, top+plotH-y, colour(si), esc(b.Labels[i]), esc(s.Name), esc(c.format(v)))
+				x, y0, barW, y1-y0, colour(si), esc(b.Labels[i]), esc(s.Name), esc(c.format(v)))
 		}
 	}
 	c.xLabels(b.Labels, centre)

@@ -122,7 +122,7 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: CSP allows inline code: %q", path, csp)
 		}
-		for name, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+		for name, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
 			"X-Frame-Options": "DENY", "Cache-Control": "no-store"} {
 			if got := a.header.Get(name); got != want {
 				t.Errorf("%s: %s = %q, want %q", path, name, got, want)
