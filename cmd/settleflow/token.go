@@ -28,14 +28,11 @@ to Postgres directly, so they are for whoever administers the database.`,
 
 // withStore opens the database for one command.
 func (a *app) withStore(cmd *cobra.Command, run func(*store.Store) error) error {
-	st, err := a.openStore(cmd.Context())
+	st, err := a.openMigrated(cmd.Context(), true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.Migrate(cmd.Context()); err != nil {
-		return err
-	}
 	return run(st)
 }
 

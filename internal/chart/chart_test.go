@@ -29,9 +29,9 @@ func elements(t *testing.T, svg string) map[string]int {
 }
 
 func TestLineDrawsEveryPointAndSkipsGaps(t *testing.T) {
-	l := Line{Title: "records/s <per source>", Labels: []string{"a", "b", "c"},
+	l := Chart{Title: "records/s <per source>", Labels: []string{"a", "b", "c"},
 		Series: []Series{{Name: "x&y", Values: []float64{1, math.NaN(), 3}}, {Name: "z", Values: []float64{2, 2, 2}}}}
-	svg := string(l.SVG())
+	svg := string(l.Line())
 	n := elements(t, svg)
 	if n["circle"] != 5 || n["path"] != 2 {
 		t.Errorf("circles %d paths %d, want 5 and 2", n["circle"], n["path"])
@@ -45,17 +45,17 @@ func TestLineDrawsEveryPointAndSkipsGaps(t *testing.T) {
 }
 
 func TestBarsOnePerValue(t *testing.T) {
-	b := Bars{Title: "latency", Labels: []string{"pull", "validate"},
+	b := Chart{Title: "latency", Labels: []string{"pull", "validate"},
 		Series: []Series{{Name: "p50", Values: []float64{10, 20}}, {Name: "p95", Values: []float64{30, 40}}}}
-	n := elements(t, string(b.SVG()))
+	n := elements(t, string(b.Bars()))
 	if n["rect"] != 4+2 { // bars plus legend swatches
 		t.Errorf("rects = %d, want 6", n["rect"])
 	}
 }
 
 func TestEmptyChartIsStillAChart(t *testing.T) {
-	elements(t, string(Line{Title: "nothing yet"}.SVG()))
-	elements(t, string(Bars{Title: "nothing yet"}.SVG()))
+	elements(t, string(Chart{Title: "nothing yet"}.Line()))
+	elements(t, string(Chart{Title: "nothing yet"}.Bars()))
 }
 
 func TestBoundsIncludeZeroAndNegatives(t *testing.T) {

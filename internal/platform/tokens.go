@@ -65,12 +65,7 @@ func RevokeTokens(ctx context.Context, st *store.Store, idOrName, by string) ([]
 
 // Authenticate returns the identity of an active API token.
 func Authenticate(ctx context.Context, st *store.Store, secret string) (access.Identity, error) {
-	if !access.WellFormed(secret) {
-		return access.Identity{}, ErrUnauthenticated
-	}
-	want := access.Hash(secret)
-	t, stored, err := st.ActiveToken(ctx, want)
-	return identityOf(t, stored, want, err)
+	return identify(ctx, secret, st.ActiveToken)
 }
 
 // StartSession exchanges an active API token for a console session of ttl
@@ -93,12 +88,7 @@ func StartSession(ctx context.Context, st *store.Store, token string, ttl time.D
 // SessionIdentity returns who a live console session acts as. It reads the
 // token on every call, so a revoked token's session stops at once.
 func SessionIdentity(ctx context.Context, st *store.Store, secret string) (access.Identity, error) {
-	if !access.WellFormed(secret) {
-		return access.Identity{}, ErrUnauthenticated
-	}
-	want := access.Hash(secret)
-	t, stored, err := st.SessionToken(ctx, want)
-	return identityOf(t, stored, want, err)
+	return identify(ctx, secret, st.SessionToken)
 }
 
 // EndSession logs a console session out.
@@ -106,10 +96,16 @@ func EndSession(ctx context.Context, st *store.Store, secret string) error {
 	return st.DeleteSession(ctx, access.Hash(secret))
 }
 
-// identityOf turns a looked-up token into an identity. The database found
-// the row by its hash; comparing the hash again in constant time keeps the
-// decision itself free of timing differences.
-func identityOf(t store.Token, stored, want []byte, err error) (access.Identity, error) {
+// identify finds the token a secret (an API token or a session) stands
+// for. The database finds the row by the secret's hash; comparing the hash
+// again in constant time keeps the decision itself free of timing
+// differences.
+func identify(ctx context.Context, secret string, find func(context.Context, []byte) (store.Token, []byte, error)) (access.Identity, error) {
+	if !access.WellFormed(secret) {
+		return access.Identity{}, ErrUnauthenticated
+	}
+	want := access.Hash(secret)
+	t, stored, err := find(ctx, want)
 	if errors.Is(err, store.ErrNotFound) {
 		return access.Identity{}, ErrUnauthenticated
 	}

@@ -58,14 +58,20 @@ func quarantineFilter(r *http.Request) (store.QuarantineFilter, error) {
 	return f, err
 }
 
+// quarantined lists the records the query's filter selects.
+func (s *Server) quarantined(r *http.Request) (store.QuarantineFilter, []store.Quarantined, error) {
+	f, err := quarantineFilter(r)
+	if err != nil {
+		return f, nil, err
+	}
+	list, err := s.o.Store.Quarantine(r.Context(), f)
+	return f, list, err
+}
+
 // listQuarantine is GET /api/v1/quarantine: records, newest first, with
 // the counts by reason of the same cycle (or all cycles).
 func (s *Server) listQuarantine(w http.ResponseWriter, r *http.Request, _ caller) error {
-	f, err := quarantineFilter(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.o.Store.Quarantine(r.Context(), f)
+	f, list, err := s.quarantined(r)
 	if err != nil {
 		return err
 	}
@@ -87,11 +93,7 @@ func (s *Server) listQuarantine(w http.ResponseWriter, r *http.Request, _ caller
 
 // quarantineCSV is GET /api/v1/quarantine.csv with the listing's filters.
 func (s *Server) quarantineCSV(w http.ResponseWriter, r *http.Request, _ caller) error {
-	f, err := quarantineFilter(r)
-	if err != nil {
-		return err
-	}
-	list, err := s.o.Store.Quarantine(r.Context(), f)
+	_, list, err := s.quarantined(r)
 	if err != nil {
 		return err
 	}

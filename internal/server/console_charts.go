@@ -62,10 +62,10 @@ func drawFigures(f platform.Figures) ([]template.HTML, error) {
 		throughput = append(throughput, s)
 	}
 	out := []template.HTML{
-		chart.Line{Title: "Records per second, per source", Labels: labels, Series: throughput,
-			Format: func(v float64) string { return fmt.Sprintf("%.0f/s", v) }}.SVG(),
-		chart.Line{Title: "Reject rate", Labels: labels, Series: []chart.Series{rejects},
-			Format: func(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }}.SVG(),
+		chart.Chart{Title: "Records per second, per source", Labels: labels, Series: throughput,
+			Format: func(v float64) string { return fmt.Sprintf("%.0f/s", v) }}.Line(),
+		chart.Chart{Title: "Reject rate", Labels: labels, Series: []chart.Series{rejects},
+			Format: func(v float64) string { return fmt.Sprintf("%.2f %%", 100*v) }}.Line(),
 		latencyChart(f.Steps),
 	}
 	for _, g := range f.GGR {
@@ -77,8 +77,8 @@ func drawFigures(f platform.Figures) ([]template.HTML, error) {
 		for i, v := range g.GGR {
 			s.Values[i] = float64(v)
 		}
-		out = append(out, chart.Line{Title: "GGR per day, " + g.Currency, Labels: g.Days, Series: []chart.Series{s},
-			Format: func(v float64) string { return money.Format(int64(math.Round(v)), cur) }}.SVG())
+		out = append(out, chart.Chart{Title: "GGR per day, " + g.Currency, Labels: g.Days, Series: []chart.Series{s},
+			Format: func(v float64) string { return money.Format(int64(math.Round(v)), cur) }}.Line())
 	}
 	return out, nil
 }
@@ -91,8 +91,8 @@ func latencyChart(steps []platform.StepLatency) template.HTML {
 		labels[i] = st.Step
 		p50.Values[i], p95.Values[i] = st.P50.Seconds(), st.P95.Seconds()
 	}
-	return chart.Bars{Title: "Step latency p50 / p95", Labels: labels, Series: []chart.Series{p50, p95},
+	return chart.Chart{Title: "Step latency p50 / p95", Labels: labels, Series: []chart.Series{p50, p95},
 		Format: func(v float64) string {
 			return (time.Duration(v * float64(time.Second))).Round(time.Millisecond).String()
-		}}.SVG()
+		}}.Bars()
 }

@@ -21,18 +21,15 @@ type quarantineData struct {
 
 // quarantinePage browses quarantined records by reason.
 func (s *Server) quarantinePage(w http.ResponseWriter, r *http.Request, c caller) error {
-	f, err := quarantineFilter(r)
+	f, records, err := s.quarantined(r)
 	if err != nil {
 		return err
 	}
-	d := quarantineData{Filter: f}
+	d := quarantineData{Filter: f, Records: records}
 	if f.CycleID != uuid.Nil {
 		d.Cycle = f.CycleID.String()
 	}
 	if d.Reasons, err = s.o.Store.QuarantineReasons(r.Context(), f.CycleID); err != nil {
-		return err
-	}
-	if d.Records, err = s.o.Store.Quarantine(r.Context(), f); err != nil {
 		return err
 	}
 	if len(d.Records) == f.Limit {

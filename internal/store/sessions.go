@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -28,18 +27,9 @@ func (s *Store) CreateSession(ctx context.Context, hash []byte, tokenID uuid.UUI
 // SessionToken returns the token a live session acts with, and the session
 // hash as stored. A session whose token is revoked is not live.
 func (s *Store) SessionToken(ctx context.Context, hash []byte) (Token, []byte, error) {
-	var stored []byte
-	row := s.Pool.QueryRow(ctx, `SELECT t.id, t.name, t.role, t.created_at, t.created_by, t.revoked_at, t.revoked_by, s.hash
+	return s.activeToken(ctx, "session", `SELECT t.id, t.name, t.role, t.created_at, t.created_by, t.revoked_at, t.revoked_by, s.hash
 		FROM console_sessions s JOIN api_tokens t ON t.id = s.token_id
 		WHERE s.hash = $1 AND s.expires_at > now() AND t.revoked_at IS NULL`, hash)
-	t, err := scanToken(row, &stored)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Token{}, nil, fmt.Errorf("session: %w", ErrNotFound)
-	}
-	if err != nil {
-		return Token{}, nil, fmt.Errorf("look up session: %w", err)
-	}
-	return t, stored, nil
 }
 
 // DeleteSession ends a session (logout).

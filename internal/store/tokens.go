@@ -47,15 +47,19 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 // ActiveToken returns the unrevoked token with this hash, and the hash as
 // stored so the caller can compare it in constant time.
 func (s *Store) ActiveToken(ctx context.Context, hash []byte) (Token, []byte, error) {
-	var stored []byte
-	row := s.Pool.QueryRow(ctx, `SELECT `+tokenColumns+`, hash FROM api_tokens
+	return s.activeToken(ctx, "token", `SELECT `+tokenColumns+`, hash FROM api_tokens
 		WHERE hash = $1 AND revoked_at IS NULL`, hash)
-	t, err := scanToken(row, &stored)
+}
+
+// activeToken runs a query for one token row followed by a hash.
+func (s *Store) activeToken(ctx context.Context, what, query string, hash []byte) (Token, []byte, error) {
+	var stored []byte
+	t, err := scanToken(s.Pool.QueryRow(ctx, query, hash), &stored)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Token{}, nil, fmt.Errorf("token: %w", ErrNotFound)
+		return Token{}, nil, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
 	if err != nil {
-		return Token{}, nil, fmt.Errorf("look up token: %w", err)
+		return Token{}, nil, fmt.Errorf("look up %s: %w", what, err)
 	}
 	return t, stored, nil
 }
