@@ -110,37 +110,6 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, a.databaseURL)
 }
 
-// openMigrated opens the database and, when migrate is set, applies the
-// pending migrations first.
-func (a *app) openMigrated(ctx context.Context, migrate bool) (*store.Store, error) {
-	st, err := a.openStore(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if migrate {
-		if _, err := st.Migrate(ctx); err != nil {
-			st.Close()
-			return nil, err
-		}
-	}
-	return st, nil
-}
-
-// withServices loads the catalog, opens the database (migrating it when
-// migrate is set) and dials Temporal for one long-running command.
-func (a *app) withServices(ctx context.Context, migrate bool, run func(catalog.Catalog, *store.Store, client.Client) error) error {
-	cat, err := a.catalog()
-	if err != nil {
-		return err
-	}
-	st, err := a.openMigrated(ctx, migrate)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return a.withTemporal(ctx, func(c client.Client) error { return run(cat, st, c) })
-}
-
 func (a *app) dial(ctx context.Context) (client.Client, error) {
 	return platform.Dial(ctx, a.temporal, a.log)
 }

@@ -48,8 +48,23 @@ role: viewer, operator, approver or admin. Operator actions are the same
 workflow Updates as the CLI's, recorded under the token's name.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withServices(cmd.Context(), migrate, func(cat catalog.Catalog, st *store.Store, c client.Client) error {
-				return a.serve(cmd.Context(), cmd.OutOrStdout(), f, st, c, cat, "")
+			ctx := cmd.Context()
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if migrate {
+				if _, err := st.Migrate(ctx); err != nil {
+					return err
+				}
+			}
+			return a.withTemporal(ctx, func(c client.Client) error {
+				return a.serve(ctx, cmd.OutOrStdout(), f, st, c, cat, "")
 			})
 		},
 	}

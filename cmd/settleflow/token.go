@@ -26,9 +26,10 @@ to Postgres directly, so they are for whoever administers the database.`,
 	return cmd
 }
 
-// withStore opens the database for one command.
+// withStore opens the database for one command; `settleflow migrate` (or
+// a worker starting) has created the tables.
 func (a *app) withStore(cmd *cobra.Command, run func(*store.Store) error) error {
-	st, err := a.openMigrated(cmd.Context(), true)
+	st, err := a.openStore(cmd.Context())
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-	"go.temporal.io/sdk/client"
-
-	"github.com/settleflow/settleflow/internal/catalog"
-	"github.com/settleflow/settleflow/internal/store"
 
 	"github.com/settleflow/settleflow/internal/platform"
 )
@@ -20,16 +16,33 @@ cycle workflows and activities until interrupted. Start as many as you need.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withServices(ctx, migrate, func(cat catalog.Catalog, st *store.Store, c client.Client) error {
-				w := platform.NewWorker(c, a.activities(st, cat, nil))
-				a.log.Info("worker polling", "address", a.temporal.Address, "namespace", a.temporal.Namespace)
-				stop := make(chan any)
-				go func() {
-					<-ctx.Done()
-					close(stop)
-				}()
-				return w.Run(stop)
-			})
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if migrate {
+				if _, err := st.Migrate(ctx); err != nil {
+					return err
+				}
+			}
+			c, err := a.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			w := platform.NewWorker(c, a.activities(st, cat, nil))
+			a.log.Info("worker polling", "address", a.temporal.Address, "namespace", a.temporal.Namespace)
+			stop := make(chan any)
+			go func() {
+				<-ctx.Done()
+				close(stop)
+			}()
+			return w.Run(stop)
 		},
 	}
 	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending database migrations before polling")

@@ -67,13 +67,13 @@ func CycleFiguresOf(ctx context.Context, st *store.Store, scope string, n int) (
 	if err != nil {
 		return Figures{}, err
 	}
-	ids := make([]uuid.UUID, len(cycles))
-	for i, c := range cycles {
-		ids[i] = c.ID
-	}
-	events, err := st.EventsOfCycles(ctx, ids)
-	if err != nil {
-		return Figures{}, err
+	var events []store.Event
+	for _, c := range cycles {
+		log, err := st.Events(ctx, c.ID)
+		if err != nil {
+			return Figures{}, err
+		}
+		events = append(events, log...)
 	}
 	slices.Reverse(cycles)
 	return figuresOf(cycles, events)

@@ -92,17 +92,16 @@ func project(ctx context.Context, tx pgx.Tx, id uuid.UUID, p Projection) error {
 
 // Events returns a cycle's event log in order.
 func (s *Store) Events(ctx context.Context, cycleID uuid.UUID) ([]Event, error) {
-	return s.EventsOfCycles(ctx, []uuid.UUID{cycleID})
-}
-
-// EventsOfCycles returns the event logs of several cycles, each in order.
-func (s *Store) EventsOfCycles(ctx context.Context, cycleIDs []uuid.UUID) ([]Event, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, prev_hash, hash, recorded_at
-		FROM cycle_events WHERE cycle_id = ANY($1) ORDER BY cycle_id, seq`, cycleIDs)
+		FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
 	if err != nil {
-		return nil, fmt.Errorf("events of %d cycles: %w", len(cycleIDs), err)
+		return nil, fmt.Errorf("events of cycle %s: %w", cycleID, err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Event])
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
+		var e Event
+		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PrevHash, &e.Hash, &e.RecordedAt)
+		return e, err
+	})
 }
 
 // VerifyEvents recomputes the hash chain of a cycle's log and reports the

@@ -42,6 +42,22 @@ CREATE INDEX api_calls_actor ON api_calls (actor, at);
 
 CREATE TRIGGER api_calls_append_only BEFORE UPDATE OR DELETE ON api_calls
     FOR EACH ROW EXECUTE FUNCTION settleflow_append_only();
+CREATE TRIGGER api_calls_no_truncate BEFORE TRUNCATE ON api_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION settleflow_append_only();
+
+-- Where the application connects as its own least-privileged role, it may
+-- append to the call log but not change it, and never delete a token (a
+-- revoked one stays on record).
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'settleflow_app') THEN
+        REVOKE UPDATE, DELETE ON api_calls FROM settleflow_app;
+        REVOKE DELETE ON api_tokens FROM settleflow_app;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
 
 -- +goose Down
 DROP TABLE api_calls;
