@@ -22,19 +22,19 @@ var actionHelp = map[string]string{
 }
 
 // actionCmd is `cycle retry|skip|abort|approve|reject ID --reason … [--as …]`.
-func (a *app) actionCmd(action string) *cobra.Command {
+func (a *app) actionCmd(action string, api *viaAPI) *cobra.Command {
 	var reason, actor string
 	cmd := &cobra.Command{
 		Use:   action + " WORKFLOW-ID --reason \"…\" [--as ACTOR]",
 		Short: actionHelp[action],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			api, err := a.viaAPI(cmd)
+			through, err := api.use(cmd)
 			if err != nil {
 				return err
 			}
-			if api {
-				return a.actViaAPI(cmd, args[0], action, reason)
+			if through {
+				return api.act(cmd, args[0], action, reason)
 			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
 				res, err := platform.Act(cmd.Context(), c, args[0], action, actor, reason)

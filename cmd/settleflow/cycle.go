@@ -18,14 +18,16 @@ import (
 
 func (a *app) cycleCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cycle", Short: "Start and inspect settlement cycles"}
-	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd(), a.cycleListCmd())
+	api := &viaAPI{}
+	api.register(cmd)
+	cmd.AddCommand(a.cycleStartCmd(api), a.cycleShowCmd(), a.cycleListCmd())
 	for _, action := range lifecycle.Actions {
-		cmd.AddCommand(a.actionCmd(action))
+		cmd.AddCommand(a.actionCmd(action, api))
 	}
 	return cmd
 }
 
-func (a *app) cycleStartCmd() *cobra.Command {
+func (a *app) cycleStartCmd(api *viaAPI) *cobra.Command {
 	var scope, period, actor string
 	var wait, revise bool
 	cmd := &cobra.Command{
@@ -45,12 +47,12 @@ settled or was settled is not started again.`,
 			if _, err := platform.CycleInput(cat, scope, period, actor); err != nil {
 				return err
 			}
-			api, err := a.viaAPI(cmd)
+			through, err := api.use(cmd)
 			if err != nil {
 				return err
 			}
-			if api {
-				return a.startViaAPI(cmd, scope, period, revise, wait)
+			if through {
+				return api.start(cmd, scope, period, revise, wait)
 			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
 				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
@@ -114,7 +116,6 @@ history is past retention) it falls back to the cycle's event log in Postgres.`,
 					return fmt.Errorf("%w; and the event log is unavailable: %w", dialErr, err)
 				}
 				a.log.Warn("the event log is unavailable", "error", err)
-				db = nil
 			} else {
 				defer db.Close()
 			}

@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/activities"
-	"github.com/settleflow/settleflow/internal/apiclient"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
@@ -27,11 +26,8 @@ type app struct {
 	logLevel    string
 	otel        string
 	temporal    platform.TemporalOptions
-	// api, when its URL and token are set, is where operator actions go
-	// instead of straight to Temporal.
-	api   apiclient.Client
-	log   *slog.Logger
-	flush func(context.Context) error
+	log         *slog.Logger
+	flush       func(context.Context) error
 }
 
 func newRoot() *cobra.Command {
@@ -65,13 +61,11 @@ func newRoot() *cobra.Command {
 	f.StringVar(&a.temporal.TLSServer, "tls-server-name", os.Getenv("SETTLEFLOW_TEMPORAL_TLS_SERVER_NAME"), "server name to verify (env SETTLEFLOW_TEMPORAL_TLS_SERVER_NAME)")
 	f.BoolVar(&a.temporal.TLS, "tls", os.Getenv("SETTLEFLOW_TEMPORAL_TLS") == "true", "use TLS without a client certificate (env SETTLEFLOW_TEMPORAL_TLS=true)")
 	a.temporal.APIKey = os.Getenv("SETTLEFLOW_TEMPORAL_API_KEY")
-	f.StringVar(&a.api.BaseURL, "api-url", os.Getenv("SETTLEFLOW_API_URL"), "settleflow API for operator actions, e.g. http://127.0.0.1:8080 (env SETTLEFLOW_API_URL)")
-	f.StringVar(&a.api.Token, "api-token", os.Getenv("SETTLEFLOW_API_TOKEN"), "API token operator actions are taken with (env SETTLEFLOW_API_TOKEN)")
 
+	root.AddCommand(a.serveCmd(), a.tokenCmd())
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
 	root.AddCommand(a.scheduleCmd(), a.benchCmd())
-	root.AddCommand(a.serveCmd(), a.tokenCmd())
 	return root
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,17 +12,30 @@ import (
 	"github.com/settleflow/settleflow/internal/lifecycle"
 )
 
-// viaAPI says whether operator actions go through the settleflow API: when
+// viaAPI is where the cycle commands' operator actions go when the
+// settleflow API is configured, as a token's identity.
+type viaAPI struct {
+	client apiclient.Client
+}
+
+// register adds --api-url and --api-token to the cycle commands.
+func (v *viaAPI) register(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&v.client.BaseURL, "api-url", os.Getenv("SETTLEFLOW_API_URL"), "settleflow API for operator actions, e.g. http://127.0.0.1:8080 (env SETTLEFLOW_API_URL)")
+	f.StringVar(&v.client.Token, "api-token", os.Getenv("SETTLEFLOW_API_TOKEN"), "API token operator actions are taken with (env SETTLEFLOW_API_TOKEN)")
+}
+
+// use says whether operator actions go through the settleflow API: when
 // both its URL and a token are configured. Otherwise they go straight to
 // Temporal, which only admins should be able to reach, since the actor is
 // then whatever --as says.
-func (a *app) viaAPI(cmd *cobra.Command) (bool, error) {
+func (v *viaAPI) use(cmd *cobra.Command) (bool, error) {
 	switch {
-	case a.api.BaseURL == "" && a.api.Token == "":
+	case v.client.BaseURL == "" && v.client.Token == "":
 		return false, nil
-	case a.api.BaseURL == "":
+	case v.client.BaseURL == "":
 		return false, fmt.Errorf("--api-url (SETTLEFLOW_API_URL) is required with an API token")
-	case a.api.Token == "":
+	case v.client.Token == "":
 		return false, fmt.Errorf("--api-token (SETTLEFLOW_API_TOKEN) is required with an API URL")
 	}
 	if cmd.Flags().Changed("as") {
@@ -30,9 +44,9 @@ func (a *app) viaAPI(cmd *cobra.Command) (bool, error) {
 	return true, nil
 }
 
-// actViaAPI applies an operator action through the API.
-func (a *app) actViaAPI(cmd *cobra.Command, workflowID, action, reason string) error {
-	res, err := a.api.Act(cmd.Context(), workflowID, action, reason)
+// act applies an operator action through the API.
+func (v *viaAPI) act(cmd *cobra.Command, workflowID, action, reason string) error {
+	res, err := v.client.Act(cmd.Context(), workflowID, action, reason)
 	if err != nil {
 		return fmt.Errorf("%s %s refused: %w", action, workflowID, err)
 	}
@@ -40,11 +54,11 @@ func (a *app) actViaAPI(cmd *cobra.Command, workflowID, action, reason string) e
 	return nil
 }
 
-// startViaAPI starts a cycle through the API and, with wait, polls it
-// until it ends or stops for an operator.
-func (a *app) startViaAPI(cmd *cobra.Command, scope, period string, revise, wait bool) error {
+// start starts a cycle through the API and, with wait, polls it until it
+// ends or stops for an operator.
+func (v *viaAPI) start(cmd *cobra.Command, scope, period string, revise, wait bool) error {
 	ctx, out := cmd.Context(), cmd.OutOrStdout()
-	started, err := a.api.Start(ctx, scope, period, revise)
+	started, err := v.client.Start(ctx, scope, period, revise)
 	if err != nil {
 		return err
 	}
@@ -56,7 +70,7 @@ func (a *app) startViaAPI(cmd *cobra.Command, scope, period string, revise, wait
 	if !wait {
 		return nil
 	}
-	c, err := pollCycle(ctx, &a.api, started.WorkflowID)
+	c, err := pollCycle(ctx, &v.client, started.WorkflowID)
 	if err != nil {
 		return err
 	}
