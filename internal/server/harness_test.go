@@ -158,14 +158,16 @@ func (h *harness) want(a answer, status int, what string) answer {
 	return a
 }
 
-// waitStatus polls the API until the cycle has status.
+// waitStatus polls the API until the cycle's workflow reports status (a
+// status rebuilt from the event log, when the query is slow to answer,
+// lacks what is only in the workflow, such as why it is blocked).
 func (h *harness) waitStatus(path, status string) map[string]any {
 	h.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	var last answer
 	for time.Now().Before(deadline) {
 		last = h.call(vera, http.MethodGet, path, nil)
-		if last.status == http.StatusOK && last.json(h.t)["status"] == status {
+		if last.status == http.StatusOK && last.json(h.t)["status"] == status && last.json(h.t)["source"] == "workflow" {
 			return last.json(h.t)
 		}
 		time.Sleep(200 * time.Millisecond)
