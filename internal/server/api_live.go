@@ -91,6 +91,11 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, _ caller) error {
 			return nil
 		case <-tick.C:
 		}
+		// A stream outlives its request's authentication: the token is
+		// checked again each time, so revoking it ends the stream too.
+		if _, err := s.authenticate(r); err != nil {
+			return nil
+		}
 		if p, err = platform.CycleProgress(ctx, s.o.Temporal, wf, ""); err != nil {
 			s.log.Debug("live progress ended", "workflow", wf, "error", err)
 			return nil

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
@@ -245,5 +247,50 @@ func assertFigures(t *testing.T, h *harness) {
 	}
 	if len(f.Steps) == 0 || f.Steps[0].Step != "pull" || len(f.GGR) == 0 || f.GGR[0].Days[0] != "2026-11-01" {
 		t.Errorf("step or GGR figures: %s", a.body)
+	}
+}
+
+// A cycle's live stream sends its progress and ends as soon as the token
+// it was opened with is revoked.
+func TestLiveStreamEndsWithItsToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testenv.RigOptions{ScopeYAML: testenv.DemoScopeYAML(t, "required: false", "required: true")})
+	h.want(h.call(alice, http.MethodPost, "/api/v1/cycles", map[string]any{"scope": testenv.DemoScope, "period": "2026-11-01"}),
+		http.StatusCreated, "start")
+	h.waitStatus(cycleAPI, "awaiting_approval")
+
+	req, err := http.NewRequestWithContext(h.ctx(), http.MethodGet, h.url+cycleAPI+"/live", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+h.tokens[vera])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || ct != "text/event-stream" {
+		t.Fatalf("live: HTTP %d %s", resp.StatusCode, ct)
+	}
+	first := make([]byte, 512)
+	n, err := resp.Body.Read(first)
+	if err != nil || !strings.Contains(string(first[:n]), `"status":"awaiting_approval"`) {
+		t.Fatalf("first event %q, %v", first[:n], err)
+	}
+	if _, err := platform.RevokeTokens(h.ctx(), h.rig.Store, vera, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, resp.Body)
+		ended <- err
+	}()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("stream ended with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the stream goes on after its token was revoked")
 	}
 }

@@ -97,6 +97,8 @@ func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request, c caller, st
 // renderError shows an error page with the error's status.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, e *apiError) {
 	v := view{Title: http.StatusText(e.Status), Error: e.Message, Data: e}
+	// A logged-in caller keeps the navigation; anyone else sees the error
+	// alone, so failing to authenticate here is no error of its own.
 	if c, err := s.authenticate(r); err == nil {
 		v.Me, v.CSRF = c.Identity, c.csrf
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -86,20 +87,26 @@ func (s *Server) cycleData(r *http.Request) (cycleData, error) {
 		return cycleData{}, err
 	}
 	st := v.Status
-	d := cycleData{View: v, Path: cyclePath(st.Scope, st.PeriodKey), Actions: actionsFor(st.Status, st.Blocked != nil && st.Blocked.CanSkip, st.Blocked == nil || st.Blocked.CanAbort),
+	canSkip, canAbort := st.Blocked != nil && st.Blocked.CanSkip, st.Blocked == nil || st.Blocked.CanAbort
+	d := cycleData{View: v, Path: cyclePath(st.Scope, st.PeriodKey), Actions: actionsFor(st.Status, canSkip, canAbort),
 		Live: !v.FromLog && st.Status != lifecycle.StatusCompleted && st.Status != lifecycle.StatusCompensated}
 	if s.o.TemporalUI != "" {
 		d.TemporalUI = fmt.Sprintf("%s/namespaces/%s/workflows/%s", s.o.TemporalUI, url.PathEscape(s.o.Namespace), url.PathEscape(st.WorkflowID))
 	}
-	if cyc, err := s.o.Store.LatestCycleOfWorkflow(r.Context(), st.WorkflowID); err == nil {
-		if d.Statements, err = s.o.Store.Statements(r.Context(), cyc.ID); err != nil {
-			return d, err
-		}
-		if d.Reasons, err = s.o.Store.QuarantineReasons(r.Context(), cyc.ID); err != nil {
-			return d, err
-		}
+	// A cycle that has not opened yet has no row, so nothing published or
+	// quarantined either.
+	cyc, err := s.o.Store.LatestCycleOfWorkflow(r.Context(), st.WorkflowID)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, nil
 	}
-	return d, nil
+	if err != nil {
+		return d, err
+	}
+	if d.Statements, err = s.o.Store.Statements(r.Context(), cyc.ID); err != nil {
+		return d, err
+	}
+	d.Reasons, err = s.o.Store.QuarantineReasons(r.Context(), cyc.ID)
+	return d, err
 }
 
 // actionsFor lists the actions a cycle in status allows, as the workflow's
