@@ -38,38 +38,31 @@ func (f *serveFlags) register(cmd *cobra.Command, defaultAddr string) {
 
 func (a *app) serveCmd() *cobra.Command {
 	var f serveFlags
-	var migrate bool
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Serve the HTTP API and the operator console",
 		Long: `Serves the JSON API (/api/v1/…) and the web console on one port. Every route
 but /healthz and /metrics needs an API token (settleflow token create) with a
 role: viewer, operator, approver or admin. Operator actions are the same
-workflow Updates as the CLI's, recorded under the token's name.`,
+workflow Updates as the CLI's, recorded under the token's name. The schema is
+settleflow migrate's (or a starting worker's) to apply.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(ctx)
+			st, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if migrate {
-				if _, err := st.Migrate(ctx); err != nil {
-					return err
-				}
-			}
-			return a.withTemporal(ctx, func(c client.Client) error {
-				return a.serve(ctx, cmd.OutOrStdout(), f, st, c, cat, "")
+			return a.withTemporal(cmd.Context(), func(c client.Client) error {
+				return a.serve(cmd.Context(), cmd.OutOrStdout(), f, st, c, cat, "")
 			})
 		},
 	}
 	f.register(cmd, "127.0.0.1:8080")
-	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending database migrations before serving")
 	return cmd
 }
 
