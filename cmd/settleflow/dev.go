@@ -41,12 +41,12 @@ the worker running until Ctrl-C.`,
 		},
 	}
 	f := cmd.Flags()
+	f.BoolVar(&serve, "serve", true, "serve the console and API after settling, until Ctrl-C")
+	web.register(cmd, "127.0.0.1:8080")
 	f.StringVar(&scopeName, "scope", "demo-casino", "scope to settle")
 	f.StringVar(&period, "period", "", "period to settle; default: the last complete period of the scope")
 	f.StringVar(&stateDir, "state-dir", ".state", "where the dev server keeps its SQLite file and log")
 	f.Int64Var(&seed, "seed", 42, "simulator seed")
-	f.BoolVar(&serve, "serve", true, "serve the console and API after settling, until Ctrl-C")
-	web.register(cmd, "127.0.0.1:8080")
 	return cmd
 }
 
