@@ -118,6 +118,16 @@ func (a *app) withTemporal(ctx context.Context, run func(client.Client) error) e
 	return run(c)
 }
 
+// withStore opens the database for one command and closes it after.
+func (a *app) withStore(ctx context.Context, run func(*store.Store) error) error {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return run(st)
+}
+
 func (a *app) catalog() (catalog.Catalog, error) {
 	return catalog.Load(a.configDir)
 }

@@ -26,17 +26,6 @@ to Postgres directly, so they are for whoever administers the database.`,
 	return cmd
 }
 
-// withStore opens the database for one command; `settleflow migrate` (or
-// a worker starting) has created the tables.
-func (a *app) withStore(cmd *cobra.Command, run func(*store.Store) error) error {
-	st, err := a.openStore(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return run(st)
-}
-
 func (a *app) tokenCreateCmd() *cobra.Command {
 	var name, role string
 	cmd := &cobra.Command{
@@ -44,7 +33,7 @@ func (a *app) tokenCreateCmd() *cobra.Command {
 		Short: "Create a token and print it, once",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withStore(cmd, func(st *store.Store) error {
+			return a.withStore(cmd.Context(), func(st *store.Store) error {
 				t, err := platform.CreateToken(cmd.Context(), st, name, role, currentUser())
 				if err != nil {
 					return err
@@ -68,7 +57,7 @@ func (a *app) tokenListCmd() *cobra.Command {
 		Short: "List tokens, revoked ones too (never the tokens themselves)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withStore(cmd, func(st *store.Store) error {
+			return a.withStore(cmd.Context(), func(st *store.Store) error {
 				list, err := platform.ListTokens(cmd.Context(), st)
 				if err != nil {
 					return err
@@ -94,7 +83,7 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 		Short: "Revoke a token by ID, or every active token of a name; it stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(st *store.Store) error {
+			return a.withStore(cmd.Context(), func(st *store.Store) error {
 				revoked, err := platform.RevokeTokens(cmd.Context(), st, args[0], currentUser())
 				if err != nil {
 					return err
