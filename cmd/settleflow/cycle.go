@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -13,19 +14,20 @@ import (
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 func (a *app) cycleCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cycle", Short: "Start and inspect settlement cycles"}
-	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd(), a.cycleListCmd())
+	api := &viaAPI{}
+	api.register(cmd)
+	cmd.AddCommand(a.cycleStartCmd(api), a.cycleShowCmd(), a.cycleListCmd())
 	for _, action := range lifecycle.Actions {
-		cmd.AddCommand(a.actionCmd(action))
+		cmd.AddCommand(a.actionCmd(action, api))
 	}
 	return cmd
 }
 
-func (a *app) cycleStartCmd() *cobra.Command {
+func (a *app) cycleStartCmd(api *viaAPI) *cobra.Command {
 	var scope, period, actor string
 	var wait, revise bool
 	cmd := &cobra.Command{
@@ -45,6 +47,13 @@ settled or was settled is not started again.`,
 			if _, err := platform.CycleInput(cat, scope, period, actor); err != nil {
 				return err
 			}
+			through, err := api.use(cmd)
+			if err != nil {
+				return err
+			}
+			if through {
+				return api.start(cmd, scope, period, revise, wait)
+			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
 				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
 				return startCycle(cmd, c, cat, req, wait)
@@ -54,7 +63,7 @@ settled or was settled is not started again.`,
 	f := cmd.Flags()
 	f.StringVar(&scope, "scope", "", "scope to settle (required)")
 	f.StringVar(&period, "period", "", "period to settle (required)")
-	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ)")
+	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ); only when talking to Temporal directly")
 	f.BoolVar(&wait, "wait", false, "wait for the cycle to finish")
 	f.BoolVar(&revise, "revise", false, "settle a completed period again as a new revision (reverses and supersedes the last one)")
 	_ = cmd.MarkFlagRequired("scope")
@@ -95,44 +104,32 @@ history is past retention) it falls back to the cycle's event log in Postgres.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, queryErr := a.queryStatus(ctx, args[0])
-			if queryErr == nil {
-				printStatus(cmd.OutOrStdout(), st)
-				return nil
+			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			c, dialErr := a.dial(dctx)
+			cancel()
+			if dialErr == nil {
+				defer c.Close()
 			}
 			db, err := a.openStore(ctx)
 			if err != nil {
-				return fmt.Errorf("%w; and the event log is unavailable: %v", queryErr, err)
+				if dialErr != nil {
+					return fmt.Errorf("%w; and the event log is unavailable: %w", dialErr, err)
+				}
+				a.log.Warn("the event log is unavailable", "error", err)
+			} else {
+				defer db.Close()
 			}
-			defer db.Close()
-			cyc, err := db.LatestCycleOfWorkflow(ctx, args[0])
-			if err != nil {
-				return fmt.Errorf("%w; %v", queryErr, err)
-			}
-			events, err := db.Events(ctx, cyc.ID)
+			view, err := platform.ShowCycle(ctx, c, db, args[0])
 			if err != nil {
 				return err
 			}
-			status := platform.StatusFromLog(cyc, events)
-			if status.Summary, _, err = db.Summary(ctx, cyc.ID); err != nil {
-				return err
+			if view.FromLog {
+				fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", cmp.Or(dialErr, view.QueryErr))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
-			printStatus(cmd.OutOrStdout(), status)
+			printStatus(cmd.OutOrStdout(), view.Status)
 			return nil
 		},
 	}
-}
-
-func (a *app) queryStatus(ctx context.Context, workflowID string) (workflows.CycleStatus, error) {
-	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	c, err := a.dial(qctx)
-	if err != nil {
-		return workflows.CycleStatus{}, err
-	}
-	defer c.Close()
-	return platform.QueryCycle(qctx, c, workflowID, "")
 }
 
 func currentUser() string {
