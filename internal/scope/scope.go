@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/source"
 )
 
 const (
@@ -46,6 +47,11 @@ type Scope struct {
 	Agreements []string
 	Approval   Approval
 	Blocked    Blocked
+	// Resilience is how steps retry before the cycle blocks.
+	Resilience Resilience
+	// Intake says when a period may be settled and what is done with
+	// records no agreement covers.
+	Intake Intake
 }
 
 // Source is one external feed of a scope.
@@ -63,6 +69,8 @@ type Source struct {
 	Parallel int
 	MaxPages int // per slice
 	Optional bool
+	// Requests bounds and retries each page's request.
+	Requests source.Requests
 }
 
 // Approval says when a cycle must wait for an operator before posting.
