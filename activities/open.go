@@ -25,7 +25,7 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, badData(err)
 	}
-	res := OpenResult{Revision: in.Revision, AutoAbortAfter: sc.Blocked.AutoAbortAfter}
+	res := OpenResult{Revision: in.Revision, AutoAbortAfter: sc.Blocked.AutoAbortAfter, Steps: sc.Resilience.Steps}
 	if in.Revise {
 		prev, err := a.revisionOf(ctx, in)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/settle"
 )
 
@@ -56,6 +57,9 @@ type OpenResult struct {
 	Revision       int
 	Supersedes     *uuid.UUID
 	AutoAbortAfter time.Duration
+	// Steps are the scope's retry policies per step; nil in cycles opened
+	// before they were frozen.
+	Steps map[string]scope.StepPolicy
 }
 
 // ApprovalCheck says whether the approval gate opens, and why.

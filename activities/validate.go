@@ -33,10 +33,8 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	if err != nil {
 		return ValidateResult{}, err
 	}
-	_, err = whileHeartbeating(ctx, func() (store.ValidationPass, error) {
-		return a.Store.Validate(ctx, store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart,
-			PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources, Supersedes: supersedes})
-	})
+	_, err = a.Store.Validate(ctx, store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart,
+		PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources, Supersedes: supersedes})
 	if errors.Is(err, store.ErrOverflow) {
 		return ValidateResult{}, badData(err)
 	}

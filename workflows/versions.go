@@ -14,14 +14,24 @@ const (
 	// by PullSlice activities side by side, then finishes the source's
 	// staging with FinishPull, instead of one Pull activity.
 	changeSlicedPull = "sliced-pull"
+	// changeAbortRunning: an operator may abort a running cycle; the
+	// running step is cancelled (its activities and child workflows
+	// waited for until they stop), its undo registered, and the cycle
+	// compensates. A cancelled workflow compensates without blocking.
+	changeAbortRunning = "abort-running"
 )
 
 // features are the behaviours this run has, decided by its versions.
 type features struct {
 	operatorActions bool
+	abortRunning    bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
-	return features{operatorActions: v >= 1}
+	f := features{operatorActions: v >= 1}
+	if f.operatorActions {
+		f.abortRunning = workflow.GetVersion(ctx, changeAbortRunning, workflow.DefaultVersion, 1) >= 1
+	}
+	return f
 }

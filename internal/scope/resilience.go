@@ -36,12 +36,24 @@ type Resilience struct {
 	Steps map[string]StepPolicy
 }
 
-// Step returns the policy of a step; an unknown name gets the default.
+// Step returns the policy of a step; a step the map lacks (as in cycles
+// opened before policies were frozen) gets the built-in default.
 func (r Resilience) Step(name string) StepPolicy {
 	if p, ok := r.Steps[name]; ok {
 		return p
 	}
-	return DefaultStepPolicy
+	return defaultFor(name, DefaultStepPolicy)
+}
+
+// defaultFor adapts the scope's default policy to a step.
+func defaultFor(step string, p StepPolicy) StepPolicy {
+	switch step {
+	case lifecycle.StepPull:
+		p.Timeout = max(p.Timeout, defaultPullTimeout)
+	case StepUndo:
+		p.Attempts = max(p.Attempts, defaultUndoAttempts)
+	}
+	return p
 }
 
 // The defaults ride out a database restart or a Temporal failover of a
@@ -132,14 +144,7 @@ func (f resilienceFile) build(s *Scope, sourceRequests []*requestsFile) error {
 		{lifecycle.StepSplit, f.Steps.Split}, {lifecycle.StepApprove, f.Steps.Approve}, {lifecycle.StepPost, f.Steps.Post},
 		{lifecycle.StepPublish, f.Steps.Publish}, {lifecycle.StepClose, f.Steps.Close}, {StepUndo, f.Steps.Undo},
 	} {
-		base := def
-		switch st.name {
-		case lifecycle.StepPull:
-			base.Timeout = max(base.Timeout, defaultPullTimeout)
-		case StepUndo:
-			base.Attempts = max(base.Attempts, defaultUndoAttempts)
-		}
-		p, err := st.file.over(base, st.name)
+		p, err := st.file.over(defaultFor(st.name, def), st.name)
 		if err != nil {
 			return err
 		}
