@@ -27,6 +27,9 @@ type OpenInput struct {
 	Revision    int
 	Revise      bool
 	StartedBy   string
+	// Forced is why the period is settled before its end plus the late-data
+	// grace; empty when that has passed.
+	Forced string
 }
 
 // SourceRef is a scope's source as frozen at open.

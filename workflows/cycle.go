@@ -60,7 +60,7 @@ func (c *cycle) open(ctx workflow.Context) error {
 	err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepOpen), acts.Open, activities.OpenInput{
 		CycleID: c.id, WorkflowID: c.status.WorkflowID, RunID: workflow.GetInfo(ctx).WorkflowExecution.RunID,
 		Scope: c.in.Scope, PeriodKey: c.in.PeriodKey, PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd,
-		Revision: c.in.Revision, Revise: c.in.Revise, StartedBy: c.in.StartedBy,
+		Revision: c.in.Revision, Revise: c.in.Revise, StartedBy: c.in.StartedBy, Forced: c.in.Forced,
 	}).Get(ctx, &res)
 	if err != nil {
 		return err
@@ -72,10 +72,12 @@ func (c *cycle) open(ctx workflow.Context) error {
 	if c.in.Revise {
 		c.setRevision(ctx, res.Revision)
 	}
-	return c.record(ctx, event{kind: lifecycle.EventCycleOpened, payload: map[string]any{
-		"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
-		"started_by": c.in.StartedBy, "agreements": res.Agreements,
-	}})
+	payload := map[string]any{"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
+		"started_by": c.in.StartedBy, "agreements": res.Agreements}
+	if c.in.Forced != "" {
+		payload["forced"] = c.in.Forced
+	}
+	return c.record(ctx, event{kind: lifecycle.EventCycleOpened, payload: payload})
 }
 
 // pull runs one child workflow per source not pulled yet, all at once, and

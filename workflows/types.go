@@ -18,7 +18,10 @@ type CycleInput struct {
 	// reverses and supersedes the previous one.
 	Revise    bool
 	StartedBy string
-	Tuning    Tuning
+	// Forced is why an operator started the period before its end plus
+	// the scope's late-data grace; empty when that had passed.
+	Forced string
+	Tuning Tuning
 }
 
 // Tuning overrides retry and timeout defaults; the zero value is production.

@@ -53,7 +53,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	if period == "" {
-		period = sc.Calendar.Key(sc.Calendar.PeriodEndingAt(time.Now()))
+		period = sc.Calendar.Key(sc.LatestSettleable(time.Now()))
 	}
 	st, err := a.devDatabase(ctx, stateDir)
 	if err != nil {
