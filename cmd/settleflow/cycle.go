@@ -27,7 +27,7 @@ func (a *app) cycleCmd() *cobra.Command {
 }
 
 func (a *app) cycleStartCmd() *cobra.Command {
-	var scope, period, actor, reason string
+	var scope, period, actor, reason, key string
 	var wait, revise, force bool
 	cmd := &cobra.Command{
 		Use:   "start --scope S --period P [--wait]",
@@ -47,7 +47,11 @@ passed; --force --reason "…" starts it earlier and records why.`,
 			if force != (strings.TrimSpace(reason) != "") {
 				return fmt.Errorf("--force and --reason go together: say why the period may be settled before it has ended")
 			}
-			req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise, Force: reason}
+			if key != "" && !revise {
+				return fmt.Errorf("--idempotency-key is for --revise: a first settlement is never started twice anyway")
+			}
+			req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise, Force: reason,
+				IdempotencyKey: key}
 			// A wrong scope or period, or one not over yet, is reported
 			// before any connection.
 			if _, err := platform.ResolveStart(cat, req, time.Now()); err != nil {
@@ -64,6 +68,7 @@ passed; --force --reason "…" starts it earlier and records why.`,
 	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ)")
 	f.BoolVar(&wait, "wait", false, "wait for the cycle to finish")
 	f.BoolVar(&revise, "revise", false, "settle a completed period again as a new revision (reverses and supersedes the last one)")
+	f.StringVar(&key, "idempotency-key", "", "with --revise: a key that makes repeating the command start one revision, not two")
 	f.BoolVar(&force, "force", false, "settle a period before its end plus the late-data grace (needs --reason; recorded)")
 	f.StringVar(&reason, "reason", "", "why --force is right (recorded in the cycle's event log)")
 	_ = cmd.MarkFlagRequired("scope")
@@ -85,9 +90,7 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 	if !wait {
 		return nil
 	}
-	progress := watchProgress(ctx, cmd.ErrOrStderr(), cycleProgress(c, started.WorkflowID, started.RunID))
-	res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
-	progress.Stop()
+	res, err := waitCycle(ctx, out, cmd.ErrOrStderr(), c, started)
 	if err != nil {
 		return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
 	}

@@ -25,6 +25,9 @@ type StartRequest struct {
 	StartedBy string
 	// Revise settles a completed period again as a new revision.
 	Revise bool
+	// IdempotencyKey, with Revise, makes the request safe to repeat: a
+	// revision already started with the key is returned, not started again.
+	IdempotencyKey string
 	// Force, when not empty, is why an operator settles a period whose
 	// end plus the scope's late-data grace has not passed; it is recorded.
 	Force  string
@@ -88,10 +91,17 @@ func StartCycle(ctx context.Context, c client.Client, cat catalog.Catalog, req S
 	if err != nil {
 		return Started{}, err
 	}
-	return start(ctx, c, in)
+	if !in.Revise || req.IdempotencyKey == "" {
+		return start(ctx, c, in, nil)
+	}
+	s, found, err := startedWithKey(ctx, c, in, req.IdempotencyKey)
+	if err != nil || found {
+		return s, err
+	}
+	return start(ctx, c, in, map[string]any{reviseKeyMemo: req.IdempotencyKey})
 }
 
-func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Started, error) {
+func start(ctx context.Context, c client.Client, in workflows.CycleInput, memo map[string]any) (Started, error) {
 	id := workflows.WorkflowID(in.Scope, in.PeriodKey)
 	// A completed period is settled again only when a revision is asked
 	// for; a compensated one may always be retried. Either way Temporal
@@ -106,6 +116,7 @@ func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Start
 		WorkflowIDReusePolicy:                    reuse,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		Memo:                                     memo,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ScopeAttr.ValueSet(in.Scope), workflows.PeriodAttr.ValueSet(in.PeriodKey),
 			workflows.RevisionAttr.ValueSet(int64(in.Revision)), workflows.StatusAttr.ValueSet(lifecycle.StatusRunning)),
