@@ -47,7 +47,8 @@ func TestAbortRunningStepCancelsAndCompensates(t *testing.T) {
 // A closing or compensating cycle cannot be aborted, nor a running one
 // recorded before aborts could cancel a step.
 func TestCheckAbort(t *testing.T) {
-	c := &cycle{features: features{operatorActions: true, abortRunning: true}}
+	c := &cycle{features: features{operatorActions: true, abortRunning: true},
+		status: CycleStatus{Steps: []StepState{{Name: lifecycle.StepClose, Status: lifecycle.StepPending}}}}
 	c.status.Status, c.running = lifecycle.StatusRunning, lifecycle.StepClose
 	if err := c.checkAbort(); err == nil {
 		t.Error("abort accepted while closing")
@@ -60,6 +61,11 @@ func TestCheckAbort(t *testing.T) {
 	if err := c.checkAbort(); err != nil {
 		t.Errorf("abort refused while posting: %v", err)
 	}
+	c.running, c.status.Steps[0].Status = "", lifecycle.StepDone
+	if err := c.checkAbort(); err == nil {
+		t.Error("abort accepted once the cycle had closed")
+	}
+	c.status.Steps[0].Status, c.running = lifecycle.StepPending, lifecycle.StepPost
 	c.features.abortRunning = false
 	if err := c.checkAbort(); err == nil {
 		t.Error("a run from before abort-running accepted an abort while running")

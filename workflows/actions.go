@@ -106,7 +106,7 @@ func (c *cycle) checkAbort() error {
 	case status == lifecycle.StatusBlocked, status == lifecycle.StatusAwaitingApproval:
 		return nil
 	case status == lifecycle.StatusRunning && c.features.abortRunning:
-		if c.running == lifecycle.StepClose {
+		if c.running == lifecycle.StepClose || c.stepState(lifecycle.StepClose).Status == lifecycle.StepDone {
 			return fmt.Errorf("abort: the cycle is closing: it is posted and published; correct it with a revision")
 		}
 		return nil
