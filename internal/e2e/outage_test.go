@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/store"
@@ -89,11 +90,7 @@ func TestPostgresOutageRiddenOut(t *testing.T) {
 	t.Cleanup(st.Close)
 	a := e.rig.Activities()
 	a.Store = st
-	w := platform.NewWorker(e.client, a)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	runWorker(t, e.client, a)
 	rideOut(t, e, func() {
 		proxy.Cut()
 		time.Sleep(30 * time.Second)
@@ -114,16 +111,23 @@ func TestTemporalOutageRiddenOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	w := platform.NewWorker(c, e.rig.Activities())
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	runWorker(t, c, e.rig.Activities())
 	rideOut(t, e, func() {
 		proxy.Cut()
 		time.Sleep(15 * time.Second)
 		proxy.Restore(t)
 	})
+}
+
+// runWorker runs a worker of its own, on client c and activities a, until
+// the test ends.
+func runWorker(t *testing.T, c client.Client, a *activities.Activities) {
+	t.Helper()
+	w := platform.NewWorker(c, a)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
 }
 
 // chaosEnv turns on tests that disturb the shared machine: `make chaos`.

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strings"
@@ -19,20 +20,15 @@ import (
 // rejected record's amount does not count, and nothing is saved.
 func TestValidateOverflowNamesTheRecord(t *testing.T) {
 	t.Parallel()
-	ctx := testContext(t)
-	st, _ := testenv.Database(t)
-	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	c := cycleOf(t, ctx, st, "s-"+uuid.NewString()[:8], day, "running")
 	half := int64(math.MaxInt64/2 + 1)
-	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{
-		rec("b-1", "bet", "", half, "USD", day.Add(time.Hour)),
-		rec("b-bad", "bet", "", half, "XXX", day.Add(2*time.Hour)), // unknown currency: rejected
-		rec("b-2", "bet", "", half, "USD", day.Add(3*time.Hour)),
-		rec("b-3", "bet", "", 5, "USD", day.Add(4*time.Hour)),
-	}})
-	if _, err := st.FinishSource(ctx, c.ID, "agg"); err != nil {
-		t.Fatal(err)
-	}
+	ctx, st, c := stagedDay(t, func(day time.Time) []record.Record {
+		return []record.Record{
+			rec("b-1", "bet", "", half, "USD", day.Add(time.Hour)),
+			rec("b-bad", "bet", "", half, "XXX", day.Add(2*time.Hour)), // unknown currency: rejected
+			rec("b-2", "bet", "", half, "USD", day.Add(3*time.Hour)),
+			rec("b-3", "bet", "", 5, "USD", day.Add(4*time.Hour)),
+		}
+	})
 	_, err := st.Validate(ctx, params(c))
 	if !errors.Is(err, store.ErrOverflow) {
 		t.Fatalf("err = %v, want an overflow", err)
@@ -52,17 +48,12 @@ func TestValidateOverflowNamesTheRecord(t *testing.T) {
 // record alone, saying what the agreement covers; the rest is accepted.
 func TestValidateQuarantinesUncoveredCurrency(t *testing.T) {
 	t.Parallel()
-	ctx := testContext(t)
-	st, _ := testenv.Database(t)
-	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	c := cycleOf(t, ctx, st, "s-"+uuid.NewString()[:8], day, "running")
-	stage(t, ctx, st, c, "agg", store.StagedPage{Records: []record.Record{
-		rec("b-1", "bet", "", 100, "USD", day.Add(time.Hour)),
-		rec("b-2", "bet", "", 100, uncovered, day.Add(2*time.Hour)),
-	}})
-	if _, err := st.FinishSource(ctx, c.ID, "agg"); err != nil {
-		t.Fatal(err)
-	}
+	ctx, st, c := stagedDay(t, func(day time.Time) []record.Record {
+		return []record.Record{
+			rec("b-1", "bet", "", 100, "USD", day.Add(time.Hour)),
+			rec("b-2", "bet", "", 100, uncovered, day.Add(2*time.Hour)),
+		}
+	})
 	pass, err := st.Validate(ctx, params(c))
 	if err != nil {
 		t.Fatal(err)
@@ -78,4 +69,19 @@ func TestValidateQuarantinesUncoveredCurrency(t *testing.T) {
 	if id != "b-2" || reason != "CURRENCY_NOT_COVERED" || detail != "currency JPY is not covered by the agreement of this source's partner (it covers EUR, KRW, USD)" {
 		t.Errorf("quarantined %s %s %q", id, reason, detail)
 	}
+}
+
+// stagedDay is a fresh database holding one running cycle of a day with
+// the records of source agg staged and finished.
+func stagedDay(t *testing.T, records func(day time.Time) []record.Record) (context.Context, *store.Store, store.Cycle) {
+	t.Helper()
+	ctx := testContext(t)
+	st, _ := testenv.Database(t)
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	c := cycleOf(t, ctx, st, "s-"+uuid.NewString()[:8], day, "running")
+	stage(t, ctx, st, c, "agg", store.StagedPage{Records: records(day)})
+	if _, err := st.FinishSource(ctx, c.ID, "agg"); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, st, c
 }
