@@ -12,6 +12,10 @@ import (
 	"github.com/settleflow/settleflow/internal/store"
 )
 
+// clockSkew is how far a worker's clock may lag the clock that decided a
+// period had ended.
+const clockSkew = time.Minute
+
 // frozenConfig is what a cycle stores of its scope at open, so later steps
 // and later readers see the terms the cycle ran under.
 type frozenConfig struct {
@@ -30,8 +34,10 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 		return OpenResult{}, badData(err)
 	}
 	if in.Forced == "" {
-		// Whoever started the cycle, partners may still be delivering.
-		if err := sc.CheckEnded(calendar.Period{Start: in.PeriodStart, End: in.PeriodEnd}, time.Now()); err != nil {
+		// Whoever started the cycle, partners may still be delivering. A
+		// schedule fires on the Temporal server's clock, so a worker's
+		// clock a little behind it must not refuse the period.
+		if err := sc.CheckEnded(calendar.Period{Start: in.PeriodStart, End: in.PeriodEnd}, time.Now().Add(clockSkew)); err != nil {
 			return OpenResult{}, badData(err)
 		}
 	}

@@ -24,8 +24,10 @@ type CycleInput struct {
 	Tuning Tuning
 }
 
-// Tuning overrides retry and timeout defaults; the zero value is production.
-// Tests shorten them so failures surface in seconds.
+// Tuning overrides the scope's retry policy (resilience.steps) where a
+// field is not zero; the zero value is production. Tests shorten it so
+// failures surface in seconds. ActivityDeadline applies to every step but
+// the pull, PullHeartbeat to the pull only.
 type Tuning struct {
 	MaxAttempts      int32
 	RetryInterval    time.Duration
