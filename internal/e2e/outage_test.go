@@ -88,6 +88,7 @@ func TestPostgresOutageRiddenOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
+	st.Keys = testenv.AuditKeys(t) // the books are sealed as the rig's own store seals them
 	a := e.rig.Activities()
 	a.Store = st
 	runWorker(t, e.client, a)
