@@ -5,7 +5,7 @@ CACHE_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/settleflow
 TEMPORAL_CLI := $(CACHE_DIR)/temporal-1.5.1
 BIN := bin/settleflow
 
-.PHONY: demo test build temporal-cli postgres chromium vet stop clean
+.PHONY: demo test chaos build temporal-cli postgres chromium vet stop clean
 
 ## demo: run one settlement cycle end to end on local Postgres and Temporal
 demo: build temporal-cli postgres
@@ -14,6 +14,11 @@ demo: build temporal-cli postgres
 ## test: formatting, vet, unit, workflow, integration and browser tests
 test: temporal-cli postgres chromium vet
 	$(GO) test -count=1 -timeout 25m ./...
+
+## chaos: tests that stop the machine's PostgreSQL for a while; everything
+## else using it fails meanwhile, so `make test` never runs them
+chaos: temporal-cli postgres
+	SETTLEFLOW_CHAOS=1 $(GO) test -count=1 -timeout 10m -run 'TestChaos' -v ./internal/e2e/
 
 build:
 	$(GO) build -o $(BIN) ./cmd/settleflow

@@ -16,7 +16,7 @@ import (
 var actionHelp = map[string]string{
 	lifecycle.ActionRetry:   "Run the blocked step again",
 	lifecycle.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
-	lifecycle.ActionAbort:   "Abort the cycle now: undo what it did, newest first",
+	lifecycle.ActionAbort:   "Abort the cycle now, running or waiting: stop the running step and undo what it did, newest first",
 	lifecycle.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
 	lifecycle.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
 }
@@ -45,6 +45,9 @@ func (a *app) actionCmd(action string, api *viaAPI) *cobra.Command {
 				return nil
 			})
 		},
+	}
+	if action == lifecycle.ActionAbort {
+		cmd.Aliases = []string{"cancel"} // what Temporal's own CLI calls stopping a workflow
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (required; recorded in the cycle's event log)")
 	cmd.Flags().StringVar(&actor, "as", currentUser(), "who is acting (recorded); only when talking to Temporal directly, not through the API")

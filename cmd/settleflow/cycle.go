@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,23 +29,34 @@ func (a *app) cycleCmd() *cobra.Command {
 }
 
 func (a *app) cycleStartCmd(api *viaAPI) *cobra.Command {
-	var scope, period, actor string
-	var wait, revise bool
+	var scope, period, actor, reason, key string
+	var wait, revise, force bool
 	cmd := &cobra.Command{
 		Use:   "start --scope S --period P [--wait]",
 		Short: "Settle one scope's period",
 		Long: `Starts the SettlementCycle workflow for the period, named as the scope's calendar
 names it: a date (2026-11-01) for daily and weekly scopes, a month (2026-11)
 for monthly ones, or an explicit start/end pair. A period that is being
-settled or was settled is not started again.`,
+settled or was settled is not started again. A period is settled only once
+its end plus the scope's late-data grace (intake.late_data_grace) has
+passed; --force --reason "…" starts it earlier and records why.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			// A wrong scope or period is reported before any connection.
-			if _, err := platform.CycleInput(cat, scope, period, actor); err != nil {
+			if force != (strings.TrimSpace(reason) != "") {
+				return fmt.Errorf("--force and --reason go together: say why the period may be settled before it has ended")
+			}
+			if key != "" && !revise {
+				return fmt.Errorf("--idempotency-key is for --revise: a first settlement is never started twice anyway")
+			}
+			req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise, Force: reason,
+				IdempotencyKey: key}
+			// A wrong scope or period, or one not over yet, is reported
+			// before any connection.
+			if _, err := platform.ResolveStart(cat, req, time.Now()); err != nil {
 				return err
 			}
 			through, err := api.use(cmd)
@@ -52,10 +64,9 @@ settled or was settled is not started again.`,
 				return err
 			}
 			if through {
-				return api.start(cmd, scope, period, revise, wait)
+				return api.start(cmd, req, wait)
 			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
-				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
 				return startCycle(cmd, c, cat, req, wait)
 			})
 		},
@@ -66,6 +77,9 @@ settled or was settled is not started again.`,
 	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ); only when talking to Temporal directly")
 	f.BoolVar(&wait, "wait", false, "wait for the cycle to finish")
 	f.BoolVar(&revise, "revise", false, "settle a completed period again as a new revision (reverses and supersedes the last one)")
+	f.StringVar(&key, "idempotency-key", "", "with --revise: a key that makes repeating the command start one revision, not two")
+	f.BoolVar(&force, "force", false, "settle a period before its end plus the late-data grace (needs --reason; recorded)")
+	f.StringVar(&reason, "reason", "", "why --force is right (recorded in the cycle's event log)")
 	_ = cmd.MarkFlagRequired("scope")
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
@@ -85,9 +99,7 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 	if !wait {
 		return nil
 	}
-	progress := watchProgress(ctx, cmd.ErrOrStderr(), cycleProgress(c, started.WorkflowID, started.RunID))
-	res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
-	progress.Stop()
+	res, err := waitCycle(ctx, out, cmd.ErrOrStderr(), c, started)
 	if err != nil {
 		return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
 	}

@@ -63,7 +63,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	if period == "" {
-		period = sc.Calendar.Key(sc.Calendar.PeriodEndingAt(time.Now()))
+		period = sc.Calendar.Key(sc.LatestSettleable(time.Now()))
 	}
 	st, err := a.devDatabase(ctx, stateDir)
 	if err != nil {
@@ -89,10 +89,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	defer c.Close()
-	if err := platform.EnsureNamespace(ctx, c, tc.Namespace, 72*time.Hour); err != nil {
-		return err
-	}
-	if err := platform.EnsureSearchAttributes(ctx, c, tc.Namespace, tc.SearchAttributes); err != nil {
+	if err := platform.SetupNamespace(ctx, c, tc.Namespace, 72*time.Hour, tc.SearchAttributes); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "✓ temporal dev server at %s (%s), UI %s\n", srv.Address, reusedWord(srv.Reused), srv.UIURL)

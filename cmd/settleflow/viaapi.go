@@ -10,6 +10,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/apiclient"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/platform"
 )
 
 // viaAPI is where the cycle commands' operator actions go when the
@@ -56,9 +57,10 @@ func (v *viaAPI) act(cmd *cobra.Command, workflowID, action, reason string) erro
 
 // start starts a cycle through the API and, with wait, polls it until it
 // ends or stops for an operator.
-func (v *viaAPI) start(cmd *cobra.Command, scope, period string, revise, wait bool) error {
+func (v *viaAPI) start(cmd *cobra.Command, req platform.StartRequest, wait bool) error {
 	ctx, out := cmd.Context(), cmd.OutOrStdout()
-	started, err := v.client.Start(ctx, scope, period, revise)
+	started, err := v.client.Start(ctx, apiclient.StartRequest{Scope: req.Scope, Period: req.Period, Revise: req.Revise,
+		IdempotencyKey: req.IdempotencyKey, Force: req.Force})
 	if err != nil {
 		return err
 	}

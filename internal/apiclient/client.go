@@ -72,10 +72,19 @@ func (c *Client) Act(ctx context.Context, workflowID, action, reason string) (Ac
 }
 
 // Start starts a cycle as the token's identity.
-func (c *Client) Start(ctx context.Context, scope, period string, revise bool) (Started, error) {
+func (c *Client) Start(ctx context.Context, req StartRequest) (Started, error) {
 	var res Started
-	err := c.do(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"scope": scope, "period": period, "revise": revise}, &res)
+	err := c.do(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"scope": req.Scope, "period": req.Period,
+		"revise": req.Revise, "idempotency_key": req.IdempotencyKey, "force": req.Force}, &res)
 	return res, err
+}
+
+// StartRequest asks the API to settle a period.
+type StartRequest struct {
+	Scope, Period  string
+	Revise         bool
+	IdempotencyKey string // with Revise: repeating the request starts one revision
+	Force          string // why a period not over yet is settled
 }
 
 // Cycle reads a cycle's status.

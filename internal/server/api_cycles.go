@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 
@@ -44,6 +45,11 @@ type startRequest struct {
 	Scope  string `json:"scope"`
 	Period string `json:"period"`
 	Revise bool   `json:"revise"`
+	// IdempotencyKey, with revise, makes repeating the request start one
+	// revision, not two.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Force, when set, is why a period not over yet is settled; recorded.
+	Force string `json:"force,omitempty"`
 }
 
 // startCycle is POST /api/v1/cycles: the cycle is started by the token's
@@ -78,11 +84,15 @@ func (s *Server) start(r *http.Request, c caller, req startRequest) (platform.St
 	if _, err := requireText("period", req.Period); err != nil {
 		return platform.Started{}, err
 	}
-	if _, err := platform.CycleInput(s.o.Catalog, req.Scope, req.Period, c.Name); err != nil {
+	start := platform.StartRequest{Scope: req.Scope, Period: req.Period, Revise: req.Revise, StartedBy: c.Name,
+		IdempotencyKey: req.IdempotencyKey, Force: req.Force, Tuning: s.o.Tuning}
+	if req.IdempotencyKey != "" && !req.Revise {
+		return platform.Started{}, badField("idempotency_key", "is for a revision (revise: true)")
+	}
+	if _, err := platform.ResolveStart(s.o.Catalog, start, time.Now()); err != nil {
 		return platform.Started{}, badField("period", "%v", err)
 	}
-	return platform.StartCycle(r.Context(), s.o.Temporal, s.o.Catalog,
-		platform.StartRequest{Scope: req.Scope, Period: req.Period, Revise: req.Revise, StartedBy: c.Name, Tuning: s.o.Tuning})
+	return platform.StartCycle(r.Context(), s.o.Temporal, s.o.Catalog, start)
 }
 
 // showCycle is GET /api/v1/cycles/{scope}/{period}.

@@ -19,7 +19,7 @@ func TestAPIClientActsAsItsToken(t *testing.T) {
 	as := func(name string) *apiclient.Client { return &apiclient.Client{BaseURL: h.url, Token: h.tokens[name]} }
 	ctx := h.ctx()
 
-	started, err := as(alice).Start(ctx, testenv.DemoScope, "2026-11-01", false)
+	started, err := as(alice).Start(ctx, apiclient.StartRequest{Scope: testenv.DemoScope, Period: "2026-11-01"})
 	if err != nil || started.StartedBy != alice || started.WorkflowID != "settle/demo-casino/2026-11-01" {
 		t.Fatalf("start: %+v, %v", started, err)
 	}
