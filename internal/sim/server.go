@@ -56,7 +56,12 @@ type page struct {
 // so tests can read Stats; it is an http.Handler.
 func NewProviderServer(cfg ProviderConfig) *ProviderServer {
 	cfg = cfg.normalized()
-	s := &ProviderServer{cfg: cfg, mux: http.NewServeMux(), feed: newFeed(cfg)}
+	return newProviderServer(cfg, newFeed(cfg))
+}
+
+// newProviderServer serves f, whose days a world shares with its wallet.
+func newProviderServer(cfg ProviderConfig, f *feed) *ProviderServer {
+	s := &ProviderServer{cfg: cfg, mux: http.NewServeMux(), feed: f}
 	s.mux.HandleFunc("GET /v1/transactions", s.transactions)
 	return s
 }
