@@ -7,11 +7,15 @@ import (
 
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/source"
+	"github.com/settleflow/settleflow/internal/source/fx"
 	"github.com/settleflow/settleflow/internal/source/provider"
+	"github.com/settleflow/settleflow/internal/source/psp"
+	"github.com/settleflow/settleflow/internal/source/traffic"
+	"github.com/settleflow/settleflow/internal/source/wallet"
 )
 
 // Registry holds every adapter.
-var Registry = source.NewRegistry(provider.Kind)
+var Registry = source.NewRegistry(provider.Kind, wallet.Kind, psp.Kind, traffic.Kind, fx.Kind)
 
 // Check refuses a scope's source that no adapter serves or that asks for
 // pages larger than its kind serves; the scope loader reports it with the

@@ -11,13 +11,11 @@ import (
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
+	"github.com/settleflow/settleflow/internal/source/format"
 	"github.com/settleflow/settleflow/internal/source/wire"
 )
 
-var reasons = []string{
-	ReasonNotObject, ReasonMissingID, ReasonMissingField, ReasonBadType, ReasonBadTimestamp, ReasonBadAmount,
-	ReasonMissingCurrency, ReasonMissingRef, ReasonBadEncoding, ReasonNULByte, ReasonDuplicateField,
-}
+var reasons = format.Reasons
 
 // FuzzDecodeRecord puts an arbitrary element between two good records and
 // checks that it ends as exactly one record or one reject, and leaves its

@@ -6,15 +6,13 @@
 package provider
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
 )
 
-// transactionsPath is the feed's only endpoint.
+// transactionsPath is the feed's endpoint; its control totals are at
+// transactionsPath + feed.SummarySuffix.
 const transactionsPath = "/v1/transactions"
 
 // Kind registers the adapter; the aggregator serves at most 5000 records a
@@ -23,34 +21,11 @@ var Kind = source.Kind{Name: record.KindProvider, MaxPageSize: 5000, New: New}
 
 // New builds the adapter for one source. A nil cfg.HTTP gets feed's
 // default client with its timeouts; temporary failures are retried with
-// feed.DefaultRetry.
+// feed.DefaultRetry. The aggregator publishes control totals.
 func New(cfg source.Config) (source.Adapter, error) {
-	a := &adapter{feed: feed.Client{
-		BaseURL:  cfg.BaseURL,
-		Path:     transactionsPath,
-		Token:    cfg.Token,
-		PageSize: cfg.PageSize,
-		HTTP:     cfg.HTTP,
-		Retry:    feed.DefaultRetry(),
-	}}
-	if err := a.feed.Validate(); err != nil {
-		return nil, fmt.Errorf("source %s: %w", cfg.Name, err)
-	}
-	return a, nil
-}
-
-type adapter struct {
-	feed feed.Client
-}
-
-// FetchPage fetches one page. A malformed record is a Reject in the page;
-// only a failed request or a broken envelope fails the call, and
-// feed.IsPermanent tells whether retrying can help. Records repeated
-// across pages are returned as sent: deduplication is the caller's job.
-func (a *adapter) FetchPage(ctx context.Context, req source.PageRequest) (source.Page, error) {
-	p, err := a.feed.Fetch(ctx, req)
+	a, err := feed.NewAdapter(cfg, transactionsPath, decodePage)
 	if err != nil {
-		return source.Page{}, err
+		return nil, err
 	}
-	return decodePage(p), nil
+	return feed.Summarizing{Adapter: a}, nil
 }

@@ -1,0 +1,25 @@
+// Package wallet is the source adapter for the operator's wallet ledger
+// export, GET /v1/ledger: deposits and withdrawals carrying the PSP's
+// payment reference, game debits and credits mirroring the aggregator's
+// transactions, and bonus credits. It maps the ledger's entries to
+// canonical records and applies stage 1 (format) validation; HTTP is
+// package feed's, field reading package format's.
+package wallet
+
+import (
+	"github.com/settleflow/settleflow/internal/record"
+	"github.com/settleflow/settleflow/internal/source"
+	"github.com/settleflow/settleflow/internal/source/feed"
+)
+
+// ledgerPath is the export's endpoint.
+const ledgerPath = "/v1/ledger"
+
+// Kind registers the adapter; the export serves at most 5000 entries a
+// page.
+var Kind = source.Kind{Name: record.KindWallet, MaxPageSize: 5000, New: New}
+
+// New builds the adapter for one source.
+func New(cfg source.Config) (source.Adapter, error) {
+	return feed.NewAdapter(cfg, ledgerPath, decodePage)
+}
