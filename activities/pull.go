@@ -33,7 +33,8 @@ func (a *Activities) FinishPull(ctx context.Context, in FinishInput) (PullResult
 	}
 	p.Inserted, p.Conflicts = int(staged.Staged), int(staged.Conflicts)
 	p.Duplicates = p.Received - p.Inserted - p.Conflicts
-	return res, nil
+	res.ControlTotals, err = a.saveControlTotals(ctx, in.CycleID, in.Source)
+	return res, err
 }
 
 // Pull pulls a source's whole period as one slice and finishes it: the
@@ -54,6 +55,21 @@ func (a *Activities) DiscardStaging(ctx context.Context, in CompensateInput) (in
 		return a.Store.DiscardSource(ctx, in.CycleID, in.Source)
 	}
 	return 0, a.Store.DropStaging(ctx, in.CycleID)
+}
+
+// openSource finds a scope's source and opens its adapter; a source no
+// adapter can open is bad configuration.
+func (a *Activities) openSource(scopeName, name string) (scope.Source, source.Adapter, error) {
+	sc, src, err := a.sourceOf(scopeName, name)
+	if err != nil {
+		return src, nil, badData(err)
+	}
+	adapter, err := a.sources().Open(src.Kind, source.Config{Name: src.Name, BaseURL: src.ResolveURL(sc.Name, a.getenv),
+		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP})
+	if err != nil {
+		return src, nil, badData(err)
+	}
+	return src, adapter, nil
 }
 
 // sourceOf finds a scope's source.

@@ -34,6 +34,12 @@ type SourceRef struct {
 	Kind     string
 	Partner  string
 	Optional bool
+	// Fallback is the source that may stand in for this one when its pull
+	// keeps failing; FallbackMode says who switches: an operator
+	// (manual) or settleflow at once (auto). Empty in cycles opened
+	// before fallbacks.
+	Fallback     string
+	FallbackMode string
 	// Slices and Parallel shape the pull: how many time slices the period
 	// is cut into, and how many are pulled at once. Zero in cycles opened
 	// before pulls were sliced.
@@ -104,6 +110,12 @@ type PullResult struct {
 	Source   string
 	Progress PullProgress
 	Resumed  bool
+	// ControlTotals is how many lines of control totals the source
+	// published for the period (0 when it publishes none).
+	ControlTotals int
+	// Fallback names the source whose records stood in for this one's,
+	// when its own pull kept failing.
+	Fallback string
 }
 
 // ValidateResult counts the outcome of validation.

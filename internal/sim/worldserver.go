@@ -37,7 +37,7 @@ func NewWorldServer(cfg WorldConfig) (*WorldServer, error) {
 		traffic: newPagedFeed(newTrafficFeed(w)), fx: newPagedFeed(newFXFeed(w))}
 	limit := w.provider.PageSize
 	s.mux.Handle("GET "+PathTransactions, s.provider)
-	s.mux.Handle("GET "+PathTransactions+SummarySuffix, summaryHandler(pcfg.Token, s.provider.feed.summary))
+	s.mux.Handle("GET "+PathTransactions+SummarySuffix, s.provider)
 	s.mux.Handle("GET "+PathLedger, s.wallet.handler(w.token(record.KindWallet), limit))
 	s.mux.Handle("GET "+PathSettlement, s.psp.handler(w.token(record.KindPSP), limit))
 	s.mux.Handle("GET "+PathSettlement+SummarySuffix, summaryHandler(w.token(record.KindPSP), s.pspSummary))

@@ -57,11 +57,12 @@ func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+StagingTable(cycleID).Sanitize()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cycle_totals WHERE cycle_id = $1`, cycleID); err != nil {
-			return err
+		for _, table := range []string{"cycle_totals", "control_totals", "quarantine"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1`, cycleID); err != nil {
+				return err
+			}
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1`, cycleID)
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("drop staging of cycle %s: %w", cycleID, err)
@@ -79,8 +80,12 @@ func (s *Store) DiscardSource(ctx context.Context, cycleID uuid.UUID, source str
 			return err
 		}
 		removed = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1 AND source = $2`, cycleID, source)
-		return err
+		for _, table := range []string{"control_totals", "quarantine"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1 AND source = $2`, cycleID, source); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("discard source %s of cycle %s: %w", source, cycleID, err)

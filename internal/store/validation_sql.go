@@ -13,9 +13,18 @@ func keySQL(scope, source, id string) string {
 
 // breaksBasicRule is true for a row that breaks a rule on its own; the
 // parameters are those of rollbackDecisionsSQL.
-const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[1]s.occurred_at < $2 OR %[1]s.occurred_at >= $3)`
+const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[2]s < $2 OR %[2]s >= $3)`
 
-func basicRule(alias string) string { return strings.ReplaceAll(breaksBasicRule, "%[1]s", alias) }
+func basicRule(alias string) string {
+	return strings.NewReplacer("%[1]s", alias, "%[2]s", bookedSQL(alias)).Replace(breaksBasicRule)
+}
+
+// bookedSQL is when the source booked a row: its booked_at attribute (a
+// late arrival), else when it happened. A period holds what was booked in
+// it, as its pull served it.
+func bookedSQL(alias string) string {
+	return `coalesce((` + alias + `.attrs->>'booked_at')::timestamptz, ` + alias + `.occurred_at)`
+}
 
 // rollbackDecisionsSQL decides every rollback of the cycle into a temporary
 // table: which bet it cancels (one of this cycle's, looked up from the
@@ -83,12 +92,12 @@ FROM ranked`
 // $5 known currencies.
 func validationPassSQL(table string) string {
 	return `WITH checked AS MATERIALIZED (
-    SELECT s.ctid AS row_id, s.source, s.external_id, s.type, s.amount, s.currency, s.occurred_at,
+    SELECT s.ctid AS row_id, s.source, s.external_id, s.type, s.amount, s.currency, ` + bookedSQL("s") + ` AS booked_at,
            d.reference_id, d.bet_amount, d.bet_currency, e.period_key AS settled_in,
            array_remove(ARRAY[
                CASE WHEN s.currency <> ALL($5::text[]) THEN 'UNKNOWN_CURRENCY' END,
                CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
-               CASE WHEN s.occurred_at < $3 OR s.occurred_at >= $4 THEN 'OUTSIDE_PERIOD' END,
+               CASE WHEN ` + bookedSQL("s") + ` < $3 OR ` + bookedSQL("s") + ` >= $4 THEN 'OUTSIDE_PERIOD' END,
                CASE WHEN e.period_key IS NOT NULL THEN 'RESENT_DUPLICATE' END,
                d.reason], NULL) AS reasons
     FROM ` + table + ` s
@@ -104,7 +113,7 @@ quarantined AS (
     SELECT $1::uuid, c.source, c.external_id, 'rules', x.reason, CASE x.reason
         WHEN 'UNKNOWN_CURRENCY' THEN format('currency %s is not a known ISO 4217 code', to_json(c.currency))
         WHEN 'NEGATIVE_AMOUNT' THEN format('amount %s is negative', c.amount)
-        WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("c.occurred_at") + `,
+        WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("c.booked_at") + `,
                                           ` + utcSQL("$3") + `, ` + utcSQL("$4") + `)
         WHEN 'RESENT_DUPLICATE' THEN format('id %s was already settled in period %s', to_json(c.external_id), c.settled_in)
         WHEN 'ORPHAN_ROLLBACK' THEN format('rollback references bet %s, which is neither in this cycle nor settled in an earlier one',
