@@ -4,9 +4,11 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,6 +20,7 @@ import (
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/store"
@@ -40,16 +43,27 @@ type Rig struct {
 	Store     *store.Store
 	DBURL     string
 	Catalog   catalog.Catalog
-	Sim       *sim.ProviderServer
-	SimConfig sim.ProviderConfig
-	SimURL    string
-	Env       map[string]string // environment the worker's activities see
+	// World serves every source of the rig's scope; Sim is its aggregator,
+	// SimConfig the aggregator's config.
+	World       *sim.WorldServer
+	WorldConfig sim.WorldConfig
+	Sim         *sim.ProviderServer
+	SimConfig   sim.ProviderConfig
+	SimURL      string
+	Env         map[string]string // environment the worker's activities see
 }
 
 // RigOptions shape a rig; zero values give the demo scope and a small feed.
 type RigOptions struct {
 	// Sim is the simulator config; zero RoundsPerDay means a small feed.
 	Sim sim.ProviderConfig
+	// World, when set, is the simulated world around Sim: its volumes and
+	// breaks (its Provider is replaced by Sim, and its payout cut-off by
+	// the scope's).
+	World *sim.WorldConfig
+	// Kinds are the kinds of the demo scope's sources the rig settles;
+	// nil keeps the aggregator alone, which the pipeline tests are about.
+	Kinds []string
 	// ScopeYAML replaces the demo scope's file, for tests of other rules.
 	ScopeYAML string
 	// Feed wraps the simulator's handler, e.g. to make it fail on demand.
@@ -74,7 +88,7 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	r := &Rig{Env: map[string]string{}}
 	r.Client, r.Namespace = t.NewNamespace(tb)
 	r.Store, r.DBURL = Database(tb)
-	r.Catalog = Catalog(tb, o.ScopeYAML)
+	r.Catalog = onlyKinds(Catalog(tb, o.ScopeYAML), o.Kinds)
 	if o.PageSize > 0 || o.Slices > 0 {
 		r.Catalog = withSources(r.Catalog, func(s *scope.Source) {
 			if o.PageSize > 0 {
@@ -100,8 +114,17 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	if o.WrongToken {
 		cfg.Token = "not-" + cfg.Token
 	}
-	r.Sim, r.SimConfig = sim.NewProviderServer(cfg), cfg
-	var h http.Handler = r.Sim
+	r.WorldConfig = sim.DefaultWorldConfig()
+	if o.World != nil {
+		r.WorldConfig = *o.World
+	}
+	r.WorldConfig.Provider, r.WorldConfig.PayoutCutoff = cfg, PayoutCutoff(sc)
+	world, err := sim.NewWorldServer(r.WorldConfig)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.World, r.Sim, r.SimConfig = world, world.Provider(), cfg
+	var h http.Handler = world
 	if o.Feed != nil {
 		h = o.Feed(h)
 	}
@@ -140,6 +163,43 @@ func (r *Rig) Source(tb testing.TB) scope.Source {
 		tb.Fatal(err)
 	}
 	return sc.Sources[0]
+}
+
+// PayoutCutoff is when a scope's days end, as a UTC time of day: where a
+// simulated PSP should close its business days so each period holds
+// whole payout batches.
+func PayoutCutoff(sc scope.Scope) time.Duration {
+	end := sc.Calendar.PeriodEndingAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).End.UTC()
+	return end.Sub(end.Truncate(24 * time.Hour))
+}
+
+// onlyKinds keeps the demo scope's sources of the given kinds (nil: the
+// aggregator), dropping a fallback that is not kept.
+func onlyKinds(c catalog.Catalog, kinds []string) catalog.Catalog {
+	if kinds == nil {
+		kinds = []string{record.KindProvider}
+	}
+	sc, ok := c.Scopes[DemoScope]
+	if !ok {
+		return c
+	}
+	var kept []scope.Source
+	names := map[string]bool{}
+	for _, src := range sc.Sources {
+		if slices.Contains(kinds, src.Kind) {
+			kept, names[src.Name] = append(kept, src), true
+		}
+	}
+	for i := range kept {
+		if !names[kept[i].Fallback] {
+			kept[i].Fallback, kept[i].FallbackKind, kept[i].FallbackMode = "", "", ""
+		}
+	}
+	scopes := maps.Clone(c.Scopes)
+	sc.Sources = kept
+	scopes[DemoScope] = sc
+	c.Scopes = scopes
+	return c
 }
 
 // withSources edits every source of every scope of c.
