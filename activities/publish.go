@@ -21,8 +21,13 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	if err != nil {
 		return PublishResult{}, err
 	}
+	notes, err := a.fallbackNotes(ctx, c)
+	if err != nil {
+		return PublishResult{}, err
+	}
 	var res PublishResult
 	for _, st := range statementsByPartner(c, shares) {
+		st.FromFallback = notes[st.Partner]
 		r, err := statement.Render(st)
 		if err != nil {
 			return PublishResult{}, badData(err)

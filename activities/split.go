@@ -43,7 +43,8 @@ func (a *Activities) Split(ctx context.Context, in CycleRef) (SplitResult, error
 	if err := a.Store.SaveSettlementLines(ctx, in.CycleID, res.Shares); err != nil {
 		return SplitResult{}, err
 	}
-	return res, nil
+	res.Corrections, err = a.fallbackCorrections(ctx, c)
+	return res, err
 }
 
 // totalsByPartner merges the per-source totals of the game provider

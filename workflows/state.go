@@ -38,6 +38,7 @@ type cycle struct {
 	sources        []activities.SourceRef
 	pulled         map[string]bool
 	failedSources  []activities.SourceRef
+	fallbacks      map[string]fallbackUse // by the name of the source they stand in for
 	autoAbortAfter time.Duration
 	saga           []compensation
 	pending        *decision // an operator's decision not yet acted on
@@ -118,6 +119,9 @@ func (c *cycle) run(ctx workflow.Context, s step) error {
 		d, err := c.block(ctx, s.name, err, s.canSkip != nil && s.canSkip(), true)
 		if err != nil {
 			return err
+		}
+		if d.action == lifecycle.ActionFallback {
+			c.chooseFallback(d) // and run the step again
 		}
 		if d.action == lifecycle.ActionSkip {
 			if s.skip != nil {

@@ -14,6 +14,11 @@ const (
 	// by PullSlice activities side by side, then finishes the source's
 	// staging with FinishPull, instead of one Pull activity.
 	changeSlicedPull = "sliced-pull"
+	// changeSourceFallback: a source whose pull failed is settled from its
+	// fallback source, by the fallback action or at once (fallback_mode:
+	// auto). Read where a fallback is about to be used, so a cycle that
+	// never falls back keeps its history's shape.
+	changeSourceFallback = "source-fallback"
 )
 
 // features are the behaviours this run has, decided by its versions.

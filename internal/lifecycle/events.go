@@ -20,6 +20,10 @@ const (
 
 	EventApprovalRequested = "approval.requested"
 	EventApprovalGranted   = "approval.granted"
+
+	// EventSourceFallback: a source's figures were taken from its
+	// fallback source.
+	EventSourceFallback = "source.fallback"
 )
 
 // actionEventPrefix starts the kind of every operator action's event.

@@ -57,7 +57,7 @@ func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+StagingTable(cycleID).Sanitize()); err != nil {
 			return err
 		}
-		for _, table := range []string{"cycle_totals", "control_totals", "quarantine"} {
+		for _, table := range []string{"cycle_totals", "control_totals", "source_fallbacks", "quarantine"} {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1`, cycleID); err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func (s *Store) DiscardSource(ctx context.Context, cycleID uuid.UUID, source str
 			return err
 		}
 		removed = tag.RowsAffected()
-		for _, table := range []string{"control_totals", "quarantine"} {
+		for _, table := range []string{"control_totals", "source_fallbacks", "quarantine"} {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1 AND source = $2`, cycleID, source); err != nil {
 				return err
 			}
