@@ -160,3 +160,10 @@ func (w *world) currencyIndex(cur string) int {
 	}
 	return 0
 }
+
+// CutoffOf is the UTC time of day of t: where a simulated PSP should close
+// its business days so that periods ending at t hold whole payout batches.
+func CutoffOf(t time.Time) time.Duration {
+	t = t.UTC()
+	return t.Sub(t.Truncate(24 * time.Hour))
+}

@@ -169,8 +169,7 @@ func (r *Rig) Source(tb testing.TB) scope.Source {
 // simulated PSP should close its business days so each period holds
 // whole payout batches.
 func PayoutCutoff(sc scope.Scope) time.Duration {
-	end := sc.Calendar.PeriodEndingAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).End.UTC()
-	return end.Sub(end.Truncate(24 * time.Hour))
+	return sim.CutoffOf(sc.Calendar.PeriodEndingAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).End)
 }
 
 // onlyKinds keeps the demo scope's sources of the given kinds (nil: the
