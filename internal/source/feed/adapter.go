@@ -17,6 +17,19 @@ type Adapter struct {
 	Decode func(Page) source.Page
 }
 
+// NewKind is the source kind whose adapter reads path with decode, at
+// most maxPage records a page; with summary, its feed also publishes
+// control totals at path + SummarySuffix.
+func NewKind(name string, maxPage int, path string, decode func(Page) source.Page, summary bool) source.Kind {
+	return source.Kind{Name: name, MaxPageSize: maxPage, New: func(cfg source.Config) (source.Adapter, error) {
+		a, err := NewAdapter(cfg, path, decode)
+		if err != nil || !summary {
+			return a, err
+		}
+		return Summarizing{Adapter: a}, nil
+	}}
+}
+
 // NewAdapter builds the adapter of one source. A nil cfg.HTTP gets the
 // default client with its timeouts; temporary failures are retried with
 // DefaultRetry.

@@ -20,12 +20,7 @@ import (
 const ratesPath = "/v1/rates"
 
 // Kind registers the adapter; the feed serves at most 5000 rates a page.
-var Kind = source.Kind{Name: record.KindFX, MaxPageSize: 5000, New: New}
-
-// New builds the adapter for one source.
-func New(cfg source.Config) (source.Adapter, error) {
-	return feed.NewAdapter(cfg, ratesPath, decodePage)
-}
+var Kind = feed.NewKind(record.KindFX, 5000, ratesPath, decodePage, false)
 
 const (
 	fDate = iota

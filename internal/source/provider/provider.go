@@ -7,7 +7,6 @@ package provider
 
 import (
 	"github.com/settleflow/settleflow/internal/record"
-	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
 )
 
@@ -15,17 +14,5 @@ import (
 // transactionsPath + feed.SummarySuffix.
 const transactionsPath = "/v1/transactions"
 
-// Kind registers the adapter; the aggregator serves at most 5000 records a
-// page.
-var Kind = source.Kind{Name: record.KindProvider, MaxPageSize: 5000, New: New}
-
-// New builds the adapter for one source. A nil cfg.HTTP gets feed's
-// default client with its timeouts; temporary failures are retried with
-// feed.DefaultRetry. The aggregator publishes control totals.
-func New(cfg source.Config) (source.Adapter, error) {
-	a, err := feed.NewAdapter(cfg, transactionsPath, decodePage)
-	if err != nil {
-		return nil, err
-	}
-	return feed.Summarizing{Adapter: a}, nil
-}
+// Kind registers the adapter; the feed serves at most 5000 records a page.
+var Kind = feed.NewKind(record.KindProvider, 5000, transactionsPath, decodePage, true)

@@ -40,24 +40,10 @@ func newFeed(t *testing.T, cfg sim.ProviderConfig) (*feed.Adapter, *sim.Provider
 	return open(t, source.Config{Name: "agg", BaseURL: srv.URL, Token: cfg.Token, HTTP: srv.Client(), PageSize: 300}), ps
 }
 
-// fetchAll pages to the end; the test-only stand-in for the caller's loop.
+// fetchAll pages to the end.
 func fetchAll(t *testing.T, a *feed.Adapter, from, to time.Time) ([]record.Record, []record.Reject) {
 	t.Helper()
-	var recs []record.Record
-	var rejs []record.Reject
-	req := source.PageRequest{From: from, To: to}
-	for range 1000 {
-		p, err := a.FetchPage(context.Background(), req)
-		if err != nil {
-			t.Fatalf("FetchPage: %v", err)
-		}
-		recs, rejs = append(recs, p.Records...), append(rejs, p.Rejects...)
-		if req.Cursor = p.NextCursor; req.Cursor == "" {
-			return recs, rejs
-		}
-	}
-	t.Fatal("pagination did not end")
-	return nil, nil
+	return sourcetest.FetchAll(t, a, from, to)
 }
 
 // fromSim maps a simulated transaction the way the adapter must,
@@ -89,7 +75,7 @@ func TestKindRegistration(t *testing.T) {
 	if a.Client.PageSize != 5000 || a.Client.Path != transactionsPath || a.Client.Retry == nil {
 		t.Errorf("feed client = %+v", a.Client)
 	}
-	_, err := New(source.Config{Name: "agg", BaseURL: "feed.example.com"})
+	_, err := Kind.New(source.Config{Name: "agg", BaseURL: "feed.example.com"})
 	if !errors.Is(err, feed.ErrInvalidRequest) || !strings.Contains(err.Error(), "source agg") {
 		t.Errorf("bad base URL: err = %v", err)
 	}

@@ -18,17 +18,8 @@ import (
 // reportPath + feed.SummarySuffix.
 const reportPath = "/v1/settlement-report"
 
-// Kind registers the adapter; the report serves at most 5000 lines a page.
-var Kind = source.Kind{Name: record.KindPSP, MaxPageSize: 5000, New: New}
-
-// New builds the adapter for one source.
-func New(cfg source.Config) (source.Adapter, error) {
-	a, err := feed.NewAdapter(cfg, reportPath, decodePage)
-	if err != nil {
-		return nil, err
-	}
-	return feed.Summarizing{Adapter: a}, nil
-}
+// Kind registers the adapter; the feed serves at most 5000 lines a page.
+var Kind = feed.NewKind(record.KindPSP, 5000, reportPath, decodePage, true)
 
 // The line's fields, by position in names.
 const (

@@ -74,7 +74,7 @@ func TestMalformedSummary(t *testing.T) {
 			}
 			w.Write([]byte(body))
 		}))
-		a, err := New(source.Config{Name: "psp", BaseURL: srv.URL, HTTP: srv.Client()})
+		a, err := Kind.New(source.Config{Name: "psp", BaseURL: srv.URL, HTTP: srv.Client()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,14 +15,8 @@ import (
 // eventsPath is the network's endpoint.
 const eventsPath = "/v1/events"
 
-// Kind registers the adapter; the network serves at most 5000 events a
-// page.
-var Kind = source.Kind{Name: record.KindTraffic, MaxPageSize: 5000, New: New}
-
-// New builds the adapter for one source.
-func New(cfg source.Config) (source.Adapter, error) {
-	return feed.NewAdapter(cfg, eventsPath, decodePage)
-}
+// Kind registers the adapter; the feed serves at most 5000 events a page.
+var Kind = feed.NewKind(record.KindTraffic, 5000, eventsPath, decodePage, false)
 
 // The event's fields, by position in names.
 const (

@@ -8,18 +8,11 @@ package wallet
 
 import (
 	"github.com/settleflow/settleflow/internal/record"
-	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
 )
 
 // ledgerPath is the export's endpoint.
 const ledgerPath = "/v1/ledger"
 
-// Kind registers the adapter; the export serves at most 5000 entries a
-// page.
-var Kind = source.Kind{Name: record.KindWallet, MaxPageSize: 5000, New: New}
-
-// New builds the adapter for one source.
-func New(cfg source.Config) (source.Adapter, error) {
-	return feed.NewAdapter(cfg, ledgerPath, decodePage)
-}
+// Kind registers the adapter; the feed serves at most 5000 entries a page.
+var Kind = feed.NewKind(record.KindWallet, 5000, ledgerPath, decodePage, false)

@@ -65,7 +65,7 @@ func TestKindRegistration(t *testing.T) {
 	if Kind.Name != record.KindWallet || Kind.MaxPageSize != 5000 {
 		t.Errorf("Kind = %+v", Kind)
 	}
-	if _, err := New(sourceConfig("ledger.example.com")); err == nil {
+	if _, err := Kind.New(sourceConfig("ledger.example.com")); err == nil {
 		t.Error("a base URL without a scheme was accepted")
 	}
 }
