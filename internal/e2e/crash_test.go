@@ -21,6 +21,7 @@ import (
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/testenv"
 )
 
 // A worker process killed in the middle of a pull: another worker takes the
@@ -266,8 +267,9 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 }
 
 // oneSliceConfig writes the embedded configuration with the demo scope's
-// source pulled as one slice, the shape the in-process rig runs this test
-// with, so the worker process settles exactly as the reference does.
+// aggregator alone, pulled as one slice, the shape the in-process rig runs
+// this test with, so the worker process settles exactly as the reference
+// does.
 func oneSliceConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -280,7 +282,8 @@ func oneSliceConfig(t *testing.T) string {
 			return err
 		}
 		if path == "scopes/"+scopeName+".yaml" {
-			data = []byte(strings.Replace(string(data), "    page_size: 500", "    page_size: 500\n    slices: 1", 1))
+			scope := testenv.DemoScopeYAMLOf(t, nil) // the aggregator alone, as the rig settles it
+			data = []byte(strings.Replace(scope, "    page_size: 500", "    page_size: 500\n    slices: 1", 1))
 		}
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/examples/config"
@@ -286,4 +287,63 @@ func DemoScopeYAML(tb testing.TB, oldNew ...string) string {
 		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
 	}
 	return s
+}
+
+// DemoScopeYAMLOf returns the embedded demo scope's file with the sources
+// of the given kinds only (nil: the aggregator), as a rig with those Kinds
+// settles it, for a worker process that must settle the same.
+func DemoScopeYAMLOf(tb testing.TB, kinds []string) string {
+	tb.Helper()
+	if kinds == nil {
+		kinds = []string{record.KindProvider}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(DemoScopeYAML(tb)), &doc); err != nil {
+		tb.Fatal(err)
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "sources" {
+			root.Content[i+1].Content = keepSources(root.Content[i+1].Content, kinds)
+		}
+	}
+	var out strings.Builder
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2) // as the file is written
+	if err := enc.Encode(&doc); err != nil {
+		tb.Fatal(err)
+	}
+	return out.String()
+}
+
+// keepSources keeps the source mappings of the given kinds and drops a
+// fallback naming one that is not kept.
+func keepSources(sources []*yaml.Node, kinds []string) []*yaml.Node {
+	field := func(src *yaml.Node, key string) string {
+		for i := 0; i+1 < len(src.Content); i += 2 {
+			if src.Content[i].Value == key {
+				return src.Content[i+1].Value
+			}
+		}
+		return ""
+	}
+	var kept []*yaml.Node
+	names := map[string]bool{}
+	for _, src := range sources {
+		if slices.Contains(kinds, field(src, "kind")) {
+			kept, names[field(src, "name")] = append(kept, src), true
+		}
+	}
+	for _, src := range kept {
+		if fb := field(src, "fallback"); fb != "" && !names[fb] {
+			var content []*yaml.Node
+			for i := 0; i+1 < len(src.Content); i += 2 {
+				if k := src.Content[i].Value; k != "fallback" && k != "fallback_mode" {
+					content = append(content, src.Content[i], src.Content[i+1])
+				}
+			}
+			src.Content = content
+		}
+	}
+	return kept
 }
