@@ -27,6 +27,9 @@ const (
 	// EventRetentionPurged records what the retention purge removed from a
 	// finished cycle.
 	EventRetentionPurged = "retention.purged"
+	// EventSourceFallback: a source's figures were taken from its
+	// fallback source.
+	EventSourceFallback = "source.fallback"
 )
 
 // actionEventPrefix starts the kind of every operator action's event.
