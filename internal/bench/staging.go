@@ -20,7 +20,7 @@ import (
 
 // stagedColumns are the staged row's columns, exported and re-imported by
 // the COPY baseline.
-const stagedColumns = `cycle_id, pos, key, amount, occurred_at, source, external_id, reference_id, player, type,
+const stagedColumns = `cycle_id, pos, key, amount, occurred_at, booked_at, source, external_id, reference_id, player, type,
 	currency, attrs, content_hash`
 
 // stagedCountSQL counts the cycle's staged records ($1: cycle ID).

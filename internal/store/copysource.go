@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -77,9 +78,27 @@ func (c *copySource) Values() ([]any, error) {
 	pos := int64(b.Slice)<<44 | int64(c.page.Number)<<20 | int64(c.i-1)
 	// UUIDs go as [16]byte: pgx encodes those directly, while uuid.UUID
 	// would take the driver.Valuer path through a formatted string.
+	booked, err := bookedAt(r)
+	if err != nil {
+		return nil, fmt.Errorf("source %s record %q: %w", b.Source, r.ExternalID, err)
+	}
 	c.row = append(c.row[:0], [16]byte(b.CycleID), pos, [16]byte(record.Key(b.Scope, b.Source, r.ExternalID)), r.Amount,
-		r.OccurredAt, b.Source, r.ExternalID, r.ReferenceID, r.Player, r.Type, r.Currency, c.attrs, r.Hash[:])
+		r.OccurredAt, booked, b.Source, r.ExternalID, r.ReferenceID, r.Player, r.Type, r.Currency, c.attrs, r.Hash[:])
 	return c.row, nil
+}
+
+// bookedAt is when the source booked the record: its booked_at attribute,
+// which adapters set only for a late arrival, else when it happened.
+func bookedAt(r *record.Record) (time.Time, error) {
+	v := r.Attr(record.AttrBookedAt)
+	if v == "" {
+		return r.OccurredAt, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("attribute %s %q: %w", record.AttrBookedAt, v, err)
+	}
+	return t, nil
 }
 
 func (c *copySource) Err() error { return c.err }

@@ -43,9 +43,9 @@ func (s *Store) StageFallback(ctx context.Context, cycleID uuid.UUID, scope stri
 				return fmt.Errorf("discard what the failed pull left in %s: %w", t, err)
 			}
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO `+table+` (cycle_id, pos, key, amount, occurred_at, source, external_id,
+		tag, err := tx.Exec(ctx, `INSERT INTO `+table+` (cycle_id, pos, key, amount, occurred_at, booked_at, source, external_id,
 				reference_id, player, type, currency, attrs, content_hash)
-			SELECT s.cycle_id, s.pos, `+keySQL("$1", "$2", "s.reference_id")+`, s.amount, s.occurred_at, $2, s.reference_id,
+			SELECT s.cycle_id, s.pos, `+keySQL("$1", "$2", "s.reference_id")+`, s.amount, s.occurred_at, s.booked_at, $2, s.reference_id,
 			       coalesce(s.attrs->>$6, ''), s.player, m.to_type, s.currency,
 			       coalesce((SELECT jsonb_object_agg(k, s.attrs->k) FROM unnest($7::text[]) k WHERE s.attrs ? k), '{}')
 			           || jsonb_build_object('fallback', $3::text),

@@ -118,7 +118,7 @@ func stageRecords(t *testing.T, ctx context.Context, st *Store, c Cycle, recs []
 // fails if any plan node reads the registry whole.
 func requireKeyedPlan(t *testing.T, ctx context.Context, st *Store, c Cycle) {
 	t.Helper()
-	table := StagingTable(c.ID).Sanitize()
+	table, q := StagingTable(c.ID).Sanitize(), sqlRules{covered: map[string][]string{"agg": {"KRW"}}}
 	known, sources, none := []string{"KRW"}, []string{"agg"}, []uuid.UUID{}
 	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
 		if err := createCoverage(ctx, tx, nil); err != nil {
@@ -129,10 +129,10 @@ func requireKeyedPlan(t *testing.T, ctx context.Context, st *Store, c Cycle) {
 			sql  string
 			args []any
 		}{
-			{"rollback decisions", rollbackDecisionsSQL(table), []any{c.Scope, c.PeriodStart, c.PeriodEnd, known, sources, c.ID, none}},
-			{"registration", registerSQL(table), []any{c.ID, c.PeriodStart, c.PeriodEnd, known, none}},
-			{"quarantine", quarantineRulesSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
-			{"totals", acceptedTotalsSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
+			{"rollback decisions", q.rollbackDecisionsSQL(table), []any{c.Scope, c.PeriodStart, c.PeriodEnd, known, sources, c.ID, none}},
+			{"registration", q.registerSQL(table), []any{c.ID, c.PeriodStart, c.PeriodEnd, known, none}},
+			{"quarantine", q.quarantineRulesSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
+			{"totals", q.acceptedTotalsSQL(table), []any{c.ID, c.Scope, c.PeriodStart, c.PeriodEnd, known}},
 		}
 		for i, s := range statements {
 			requireNoRegistryScan(t, ctx, tx, s.name, s.sql, s.args)

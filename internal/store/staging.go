@@ -13,7 +13,7 @@ import (
 )
 
 // stagingColumns are staged_records' columns in COPY order.
-var stagingColumns = []string{"cycle_id", "pos", "key", "amount", "occurred_at", "source", "external_id",
+var stagingColumns = []string{"cycle_id", "pos", "key", "amount", "occurred_at", "booked_at", "source", "external_id",
 	"reference_id", "player", "type", "currency", "attrs", "content_hash"}
 
 // StagingTable is the partition of staged_records that holds one cycle's

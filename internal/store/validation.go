@@ -52,12 +52,13 @@ func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass,
 		if _, err := tx.Exec(ctx, bigWorkMem); err != nil {
 			return err
 		}
-		table := StagingTable(p.CycleID).Sanitize()
+		table, q := StagingTable(p.CycleID).Sanitize(), sqlRules{covered: p.Covered}
+		// The coverage table is for the rejections' messages only.
 		if err := createCoverage(ctx, tx, p.Covered); err != nil {
 			return err
 		}
 		superseded := append([]uuid.UUID{}, p.Supersedes...) // never a NULL array
-		if _, err := tx.Exec(ctx, rollbackDecisionsSQL(table),
+		if _, err := tx.Exec(ctx, q.rollbackDecisionsSQL(table),
 			p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies, p.RollbackSources, p.CycleID, superseded); err != nil {
 			return fmt.Errorf("decide rollbacks: %w", err)
 		}
@@ -66,14 +67,14 @@ func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass,
 		if _, err := tx.Exec(ctx, `ANALYZE rollback_decisions`); err != nil {
 			return fmt.Errorf("analyze rollback decisions: %w", err)
 		}
-		if err := register(ctx, tx, table, p, superseded); err != nil {
+		if err := register(ctx, tx, table, q, p, superseded); err != nil {
 			return err
 		}
 		pass := []any{p.CycleID, p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies}
-		if _, err := tx.Exec(ctx, quarantineRulesSQL(table), pass...); err != nil {
+		if _, err := tx.Exec(ctx, q.quarantineRulesSQL(table), pass...); err != nil {
 			return fmt.Errorf("quarantine rejects: %w", err)
 		}
-		rows, err := tx.Query(ctx, acceptedTotalsSQL(table), pass...)
+		rows, err := tx.Query(ctx, q.acceptedTotalsSQL(table), pass...)
 		if err != nil {
 			return fmt.Errorf("check records: %w", err)
 		}
@@ -190,14 +191,14 @@ func saveTotals(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, groups []tota
 // each key for a conflict first; when one is (a re-sent id, or validation
 // run again), the plain insert fails on the unique key and the insert that
 // handles conflicts runs instead.
-func register(ctx context.Context, tx pgx.Tx, table string, p ValidateParams, superseded []uuid.UUID) error {
+func register(ctx context.Context, tx pgx.Tx, table string, q sqlRules, p ValidateParams, superseded []uuid.UUID) error {
 	args := []any{p.CycleID, p.PeriodStart, p.PeriodEnd, p.Currencies, superseded}
 	err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-		_, err := sp.Exec(ctx, registerNewSQL(table), args[:4]...)
+		_, err := sp.Exec(ctx, q.registerNewSQL(table), args[:4]...)
 		return err
 	})
 	if isUniqueViolation(err, "settled_records_pkey") {
-		_, err = tx.Exec(ctx, registerSQL(table), args...)
+		_, err = tx.Exec(ctx, q.registerSQL(table), args...)
 	}
 	if err != nil {
 		return fmt.Errorf("register settled records: %w", err)

@@ -1,6 +1,10 @@
 package store
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // The SQL of validation, kept beside validate.Rules.CheckAll, the Go
 // statement of the same rules that store tests hold it to.
@@ -11,27 +15,47 @@ func keySQL(scope, source, id string) string {
 		`, 'UTF8') || '\x00'::bytea || convert_to(` + id + `, 'UTF8')) FROM 1 FOR 16), 'hex')::uuid`
 }
 
-// breaksBasicRule is true for a row that breaks a rule on its own: $2
-// period start, $3 period end, $4 known currencies, as every statement of
-// validation numbers them, and the coverage table (see notCovered).
-const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[2]s < $2 OR %[2]s >= $3
-    OR ` + notCovered + `)`
+// sqlRules builds the SQL of the rules for one validation: the currencies
+// each restricted source's agreement covers are written into it as
+// constants, a cheap test per record where a lookup per record was not.
+type sqlRules struct {
+	covered map[string][]string // by source; a source left out covers any
+}
+
+// basic is true for a row that breaks a rule on its own: $2 period start,
+// $3 period end, $4 known currencies, as every statement of validation
+// numbers them, and a currency its partner's agreement does not cover.
+func (q sqlRules) basic(alias string) string {
+	return `(` + alias + `.currency <> ALL($4::text[]) OR ` + alias + `.amount < 0 OR ` + bookedSQL(alias) + ` < $2 OR ` +
+		bookedSQL(alias) + ` >= $3 OR ` + q.notCovered(alias) + `)`
+}
 
 // notCovered is true for a row whose currency the agreement of its
-// source's partner does not cover: the temporary table coverage lists the
-// currencies of every source whose agreement restricts them.
-const notCovered = `EXISTS (SELECT 1 FROM coverage v WHERE v.source = %[1]s.source AND %[1]s.currency <> ALL(v.currencies))`
-
-func basicRule(alias string) string {
-	return strings.NewReplacer("%[1]s", alias, "%[2]s", bookedSQL(alias)).Replace(breaksBasicRule)
+// source's partner does not cover.
+func (q sqlRules) notCovered(alias string) string {
+	if len(q.covered) == 0 {
+		return `false`
+	}
+	var b strings.Builder
+	b.WriteString(`CASE ` + alias + `.source`)
+	for _, source := range slices.Sorted(maps.Keys(q.covered)) {
+		quoted := make([]string, len(q.covered[source]))
+		for i, c := range q.covered[source] {
+			quoted[i] = literal(c)
+		}
+		b.WriteString(` WHEN ` + literal(source) + ` THEN ` + alias + `.currency <> ALL(ARRAY[` + strings.Join(quoted, ", ") + `]::text[])`)
+	}
+	b.WriteString(` ELSE false END`)
+	return b.String()
 }
 
-// bookedSQL is when the source booked a row: its booked_at attribute (a
-// late arrival), else when it happened. A period holds what was booked in
-// it, as its pull served it.
-func bookedSQL(alias string) string {
-	return `coalesce((` + alias + `.attrs->>'booked_at')::timestamptz, ` + alias + `.occurred_at)`
-}
+// literal quotes s as a SQL string constant.
+func literal(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+// bookedSQL is when the source booked a row: the row's booked_at, set
+// from a late arrival's booked_at attribute and else when it happened. A
+// period holds what was booked in it, as its pull served it.
+func bookedSQL(alias string) string { return alias + `.booked_at` }
 
 // otherPeriod is true for a registry row g settled by a cycle of the scope
 // ($1) for another period than this one ($2).
@@ -46,10 +70,10 @@ const otherPeriod = `EXISTS (SELECT 1 FROM cycles c WHERE c.id = g.cycle_id AND 
 // $1 scope, $2 period start, $3 period end, $4 known currencies, $5 sources
 // whose rollbacks cancel bets, $6 this cycle, $7 the cycles it supersedes
 // (their cancellations are this one's, settled before).
-func rollbackDecisionsSQL(table string) string {
+func (q sqlRules) rollbackDecisionsSQL(table string) string {
 	return `CREATE TEMP TABLE rollback_decisions ON COMMIT DROP AS
 WITH r AS (
-    SELECT r.source, r.external_id, r.reference_id, r.amount, r.currency, r.pos, ` + basicRule("r") + ` AS broken,
+    SELECT r.source, r.external_id, r.reference_id, r.amount, r.currency, r.pos, ` + q.basic("r") + ` AS broken,
            ` + keySQL("$1", "r.source", "r.reference_id") + ` AS bet_key
     FROM ` + table + ` r WHERE r.type = 'rollback' AND r.source = ANY($5::text[])
 ),
@@ -57,7 +81,7 @@ here AS (
     -- A re-sent bet is the one settled before, found below instead. The
     -- registry is probed per bet (LIMIT keeps the probe a lookup by key):
     -- as an anti-join, stale statistics could have it read whole.
-    SELECT b.source, b.external_id, b.amount, b.currency, ` + basicRule("b") + ` AS rejected
+    SELECT b.source, b.external_id, b.amount, b.currency, ` + q.basic("b") + ` AS rejected
     FROM ` + table + ` b
     LEFT JOIN LATERAL (SELECT 1 FROM settled_records g WHERE g.key = b.key AND ` + otherPeriod + ` LIMIT 1) x(resent) ON true
     WHERE b.type = 'bet' AND (b.source, b.external_id) IN (SELECT source, reference_id FROM r) AND x.resent IS NULL
@@ -99,12 +123,12 @@ FROM ranked`
 // registerNewSQL is registerSQL for when none of the keys is registered
 // yet: a plain insert, which fails on the unique key if one is. Its
 // parameters are registerSQL's first four.
-func registerNewSQL(table string) string {
+func (q sqlRules) registerNewSQL(table string) string {
 	return `INSERT INTO settled_records (key, cycle_id, amount, type, currency, cancels)
 SELECT s.key, $1::uuid, s.amount, s.type, s.currency, d.bet_key
 FROM ` + table + ` s
 LEFT JOIN rollback_decisions d ON d.source = s.source AND d.external_id = s.external_id
-WHERE NOT ` + basicRule("s") + ` AND d.reason IS NULL
+WHERE NOT ` + q.basic("s") + ` AND d.reason IS NULL
 ORDER BY s.key`
 }
 
@@ -115,12 +139,12 @@ ORDER BY s.key`
 // supersedes ($5, the same period settled again), the row records that
 // this cycle was sent it again, and the pass quarantines the copy.
 // $2 period start, $3 period end, $4 known currencies.
-func registerSQL(table string) string {
+func (q sqlRules) registerSQL(table string) string {
 	return `INSERT INTO settled_records AS g (key, cycle_id, amount, type, currency, cancels)
 SELECT s.key, $1::uuid, s.amount, s.type, s.currency, d.bet_key
 FROM ` + table + ` s
 LEFT JOIN rollback_decisions d ON d.source = s.source AND d.external_id = s.external_id
-WHERE NOT ` + basicRule("s") + ` AND d.reason IS NULL
+WHERE NOT ` + q.basic("s") + ` AND d.reason IS NULL
 ORDER BY s.key
 ON CONFLICT (key) DO UPDATE SET resent_by = array_append(coalesce(g.resent_by, '{}'), $1::uuid)
 WHERE g.cycle_id <> $1::uuid AND g.cycle_id <> ALL($5::uuid[]) AND NOT coalesce(g.resent_by @> ARRAY[$1::uuid], false)`
@@ -136,7 +160,7 @@ WHERE g.cycle_id <> $1::uuid AND g.cycle_id <> ALL($5::uuid[]) AND NOT coalesce(
 // $1 cycle, $2 scope, $3 period start, $4 period end, $5 known currencies.
 
 // checkedRows is the records with the rules each breaks.
-func checkedRows(table string) string {
+func (q sqlRules) checkedRows(table string) string {
 	return `WITH resent AS (
     SELECT g.key, c.period_key FROM settled_records g JOIN cycles c ON c.id = g.cycle_id
     WHERE g.resent_by @> ARRAY[$1::uuid] AND c.scope = $2 AND g.cycle_id <> $1
@@ -144,7 +168,7 @@ func checkedRows(table string) string {
 SELECT s, d.reference_id, d.bet_amount, d.bet_currency, x.period_key AS settled_in,
        array_remove(ARRAY[
            CASE WHEN s.currency <> ALL($5::text[]) THEN 'UNKNOWN_CURRENCY' END,
-           CASE WHEN s.currency = ANY($5::text[]) AND ` + strings.ReplaceAll(notCovered, "%[1]s", "s") + `
+           CASE WHEN s.currency = ANY($5::text[]) AND ` + q.notCovered("s") + `
                 THEN 'CURRENCY_NOT_COVERED' END,
            CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
            CASE WHEN ` + bookedSQL("s") + ` < $3 OR ` + bookedSQL("s") + ` >= $4 THEN 'OUTSIDE_PERIOD' END,
@@ -156,7 +180,7 @@ LEFT JOIN resent x ON x.key = s.key`
 }
 
 // quarantineRulesSQL quarantines each rule a record breaks.
-func quarantineRulesSQL(table string) string {
+func (q sqlRules) quarantineRulesSQL(table string) string {
 	return `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
 SELECT $1::uuid, (c.s).source, (c.s).external_id, 'rules', r.reason, CASE r.reason
     WHEN 'UNKNOWN_CURRENCY' THEN format('currency %s is not a known ISO 4217 code', to_json((c.s).currency))
@@ -174,19 +198,19 @@ SELECT $1::uuid, (c.s).source, (c.s).external_id, 'rules', r.reason, CASE r.reas
     WHEN 'DOUBLE_ROLLBACK' THEN format('bet %s is already cancelled', to_json(c.reference_id))
     END,
     convert_to((to_jsonb(c.s) - 'cycle_id')::text, 'UTF8')
-FROM (` + checkedRows(table) + `) c
+FROM (` + q.checkedRows(table) + `) c
 CROSS JOIN LATERAL unnest(c.reasons) AS r(reason)
 ON CONFLICT DO NOTHING`
 }
 
 // acceptedTotalsSQL counts and sums the records per source, currency and
 // type: those that break no rule, and how many break one.
-func acceptedTotalsSQL(table string) string {
+func (q sqlRules) acceptedTotalsSQL(table string) string {
 	return `SELECT (c.s).source, (c.s).currency, (c.s).type,
        count(*) FILTER (WHERE cardinality(c.reasons) = 0),
        coalesce(sum((c.s).amount) FILTER (WHERE cardinality(c.reasons) = 0), 0)::text,
        count(*) FILTER (WHERE cardinality(c.reasons) > 0)
-FROM (` + checkedRows(table) + `) c
+FROM (` + q.checkedRows(table) + `) c
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
 }
 

@@ -15,6 +15,9 @@ CREATE TABLE staged_records (
     key          uuid        NOT NULL,
     amount       bigint      NOT NULL,
     occurred_at  timestamptz NOT NULL,
+    -- When the source booked it: a late arrival's booked_at attribute,
+    -- else occurred_at. Periods and control totals go by it.
+    booked_at    timestamptz NOT NULL,
     source       text        NOT NULL,
     external_id  text        NOT NULL,
     reference_id text        NOT NULL,
@@ -78,13 +81,13 @@ END
 $$;
 -- +goose StatementEnd
 
-INSERT INTO staged_records (cycle_id, pos, key, amount, occurred_at, source, external_id, reference_id,
+INSERT INTO staged_records (cycle_id, pos, key, amount, occurred_at, booked_at, source, external_id, reference_id,
                             player, type, currency, attrs, content_hash)
 SELECT s.cycle_id,
        row_number() OVER (PARTITION BY s.cycle_id ORDER BY s.occurred_at, s.transaction_id),
        encode(substring(sha256(convert_to(c.scope, 'UTF8') || '\x00'::bytea || convert_to(s.source, 'UTF8')
                                || '\x00'::bytea || convert_to(s.transaction_id, 'UTF8')) FROM 1 FOR 16), 'hex')::uuid,
-       s.amount, s.occurred_at, s.source, s.transaction_id, s.ref_transaction_id, s.player_id, s.type, s.currency,
+       s.amount, s.occurred_at, s.occurred_at, s.source, s.transaction_id, s.ref_transaction_id, s.player_id, s.type, s.currency,
        jsonb_build_object('game_code', s.game_code, 'round_id', s.round_id),
        decode(s.content_hash, 'hex')
 FROM staged_transactions s JOIN cycles c ON c.id = s.cycle_id;
