@@ -26,6 +26,21 @@ func slowFeed() sim.ProviderConfig {
 	return cfg
 }
 
+// holdAfter serves the first n requests and holds every later one until
+// its client gives up, so a pull is still running whenever the test acts.
+func holdAfter(n int64) func(http.Handler) http.Handler {
+	var served atomic.Int64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if served.Add(1) > n {
+				<-r.Context().Done()
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // scalar runs a one-number query against the rig's database.
 func scalar(t *testing.T, r *testenv.Rig, query string, args ...any) int64 {
 	t.Helper()
@@ -50,12 +65,13 @@ func stepEvents(t *testing.T, r *testenv.Rig, id uuid.UUID) []string {
 	return out
 }
 
-// An operator aborts a cycle in the middle of its pull: the pull's slices
+// An operator aborts a cycle in the middle of its pull (the feed holds every
+// page after the first two, so the pull cannot finish first): the pull's slices
 // stop (the feed hears no more from it), what they staged is discarded,
 // and the cycle is compensated with who aborted it and why on record.
 func TestAbortRunningCycle(t *testing.T) {
 	t.Parallel()
-	r := server.NewRig(t, testenv.RigOptions{Sim: slowFeed()})
+	r := server.NewRig(t, testenv.RigOptions{Sim: slowFeed(), Feed: holdAfter(2)})
 	s := start(t, r, "2026-11-01", "scheduler", fast, false)
 	id := activities.CycleID(s.WorkflowID, s.RunID)
 	deadline := time.Now().Add(time.Minute)
