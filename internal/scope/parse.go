@@ -34,6 +34,7 @@ type scopeFile struct {
 		AlertWebhook   string `yaml:"alert_webhook"`
 		AutoAbortAfter string `yaml:"auto_abort_after"`
 	} `yaml:"blocked"`
+	Reconciliation *reconFile `yaml:"reconciliation"`
 }
 
 type sourceFile struct {
@@ -203,6 +204,9 @@ func (f scopeFile) build() (Scope, error) {
 			return fail("blocked.auto_abort_after: %q must be positive", d)
 		}
 		s.Blocked.AutoAbortAfter = v
+	}
+	if s.Reconciliation, err = f.Reconciliation.build(s.Sources); err != nil {
+		return fail("%w", err)
 	}
 	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/recon"
 )
 
 const (
@@ -46,6 +47,8 @@ type Scope struct {
 	Agreements []string
 	Approval   Approval
 	Blocked    Blocked
+	// Reconciliation is the pairs the cycle matches and what open breaks do.
+	Reconciliation recon.Config
 }
 
 // Source is one external feed of a scope.

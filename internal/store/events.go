@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,6 +22,9 @@ type Event struct {
 	PrevHash   string
 	Hash       string
 	RecordedAt time.Time
+	// WriterKey names an event written outside the workflow; empty for the
+	// workflow's own.
+	WriterKey string
 }
 
 // Projection is how an event moves the cycle's status projection; empty
@@ -33,40 +37,83 @@ type Projection struct {
 // genesisHash chains the first event of every cycle.
 const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// AppendEvent adds the event at e.Seq and moves the projection, in one
-// transaction. The workflow numbers its events, so a retried append of the
-// same sequence number is a no-op; a gap is an error.
+// AppendEvent adds a workflow event and moves the projection, in one
+// transaction. The workflow numbers its own events (e.Seq counts them), so
+// a retried append of an event already written is a no-op and a gap is an
+// error. Writers outside the workflow may have appended between two of its
+// events, so the event is chained after the log's last entry, whoever
+// wrote it: the log's seq numbers every event, the workflow's only its own.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
-			return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
+		if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
+			return err
 		}
-		var last int
-		var prev string
-		err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
-			e.CycleID).Scan(&last, &prev)
-		switch {
-		case err == pgx.ErrNoRows:
-			prev = genesisHash
-		case err != nil:
+		var written int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM cycle_events WHERE cycle_id = $1 AND writer_key IS NULL`, e.CycleID).Scan(&written)
+		if err != nil {
 			return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
 		}
-		if e.Seq <= last {
+		if e.Seq <= written {
 			return nil
 		}
-		if e.Seq != last+1 {
-			return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
+		if e.Seq != written+1 {
+			return fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
 		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash)
-			SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
-			       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`
-			FROM (SELECT $6::jsonb AS p) AS payload`,
-			e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev); err != nil {
-			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+		if err := chainEvent(ctx, tx, e, nil); err != nil {
+			return err
 		}
 		return project(ctx, tx, e.CycleID, p)
 	})
+}
+
+// appendExternalEvent appends, inside the caller's transaction, an event
+// written outside the workflow and named by key, so it commits with what
+// it records and appending the same key again does nothing. It reports
+// whether it appended.
+func appendExternalEvent(ctx context.Context, tx pgx.Tx, e Event, key string) (bool, error) {
+	if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
+		return false, err
+	}
+	var exists bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`,
+		e.CycleID, key).Scan(&exists)
+	if err != nil || exists {
+		return false, err
+	}
+	return true, chainEvent(ctx, tx, e, &key)
+}
+
+// lockEventLog serialises the writers of one cycle's log until the
+// transaction ends.
+func lockEventLog(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, cycleID); err != nil {
+		return fmt.Errorf("lock event log of cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
+// chainEvent inserts e after the log's last event, hashing it onto that
+// event's hash. The caller holds the log's lock.
+func chainEvent(ctx context.Context, tx pgx.Tx, e Event, writerKey *string) error {
+	var last int
+	var prev string
+	err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
+		e.CycleID).Scan(&last, &prev)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		prev = genesisHash
+	case err != nil:
+		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash, writer_key)
+		SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
+		       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`, $8
+		FROM (SELECT $6::jsonb AS p) AS payload`,
+		e.CycleID, last+1, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev, writerKey); err != nil {
+		return fmt.Errorf("append event %d (%s) to cycle %s: %w", last+1, e.Kind, e.CycleID, err)
+	}
+	return nil
 }
 
 // eventHashSQL computes an event's hash in SQL over jsonb's canonical text,
@@ -92,14 +139,14 @@ func project(ctx context.Context, tx pgx.Tx, id uuid.UUID, p Projection) error {
 
 // Events returns a cycle's event log in order.
 func (s *Store) Events(ctx context.Context, cycleID uuid.UUID) ([]Event, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, prev_hash, hash, recorded_at
-		FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
+	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, prev_hash, hash, recorded_at,
+		coalesce(writer_key, '') FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
 	if err != nil {
 		return nil, fmt.Errorf("events of cycle %s: %w", cycleID, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
 		var e Event
-		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PrevHash, &e.Hash, &e.RecordedAt)
+		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PrevHash, &e.Hash, &e.RecordedAt, &e.WriterKey)
 		return e, err
 	})
 }
