@@ -20,6 +20,10 @@ const (
 
 	EventApprovalRequested = "approval.requested"
 	EventApprovalGranted   = "approval.granted"
+
+	// EventDiscrepancyResolved is an operator's resolution of a
+	// reconciliation break, written outside the workflow.
+	EventDiscrepancyResolved = "discrepancy.resolved"
 )
 
 // actionEventPrefix starts the kind of every operator action's event.

@@ -30,14 +30,15 @@ const (
 
 // Steps of the cycle saga, in order.
 const (
-	StepOpen     = "open"
-	StepPull     = "pull"
-	StepValidate = "validate"
-	StepSplit    = "split"
-	StepApprove  = "approve"
-	StepPost     = "post"
-	StepPublish  = "publish"
-	StepClose    = "close"
+	StepOpen      = "open"
+	StepPull      = "pull"
+	StepValidate  = "validate"
+	StepReconcile = "reconcile"
+	StepSplit     = "split"
+	StepApprove   = "approve"
+	StepPost      = "post"
+	StepPublish   = "publish"
+	StepClose     = "close"
 )
 
 // Step statuses, as the status query shows them. A step running, blocked,

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -59,28 +58,11 @@ func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 		if e.Seq != written+1 {
 			return fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
 		}
-		if err := chainEvent(ctx, tx, e, nil); err != nil {
+		if _, err := chainEvent(ctx, tx, e, nil); err != nil {
 			return err
 		}
 		return project(ctx, tx, e.CycleID, p)
 	})
-}
-
-// appendExternalEvent appends, inside the caller's transaction, an event
-// written outside the workflow and named by key, so it commits with what
-// it records and appending the same key again does nothing. It reports
-// whether it appended.
-func appendExternalEvent(ctx context.Context, tx pgx.Tx, e Event, key string) (bool, error) {
-	if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
-		return false, err
-	}
-	var exists bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`,
-		e.CycleID, key).Scan(&exists)
-	if err != nil || exists {
-		return false, err
-	}
-	return true, chainEvent(ctx, tx, e, &key)
 }
 
 // lockEventLog serialises the writers of one cycle's log until the
@@ -92,28 +74,30 @@ func lockEventLog(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID) error {
 	return nil
 }
 
-// chainEvent inserts e after the log's last event, hashing it onto that
-// event's hash. The caller holds the log's lock.
-func chainEvent(ctx context.Context, tx pgx.Tx, e Event, writerKey *string) error {
-	var last int
-	var prev string
-	err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
-		e.CycleID).Scan(&last, &prev)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		prev = genesisHash
-	case err != nil:
-		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+// chainEventSQL inserts an event after the log's last one, whoever wrote
+// it, hashing it onto that event's hash; with a writer key ($8) it inserts
+// nothing when an event of that key is already there. The caller holds the
+// log's lock. $1 cycle, $2 kind, $3 step, $4 actor, $5 payload, $6 writer key.
+var chainEventSQL = `
+INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash, writer_key)
+SELECT $1::uuid, last.seq + 1, $2::text, $3::text, $4::text, payload.p, last.hash,
+       ` + eventHashSQL("last.hash", "(last.seq + 1)", "$2::text", "$3::text", "$4::text", "payload.p") + `, $6::text
+FROM (SELECT $5::jsonb AS p) AS payload,
+     (SELECT seq, hash FROM cycle_events WHERE cycle_id = $1
+      UNION ALL SELECT 0, '` + genesisHash + `' ORDER BY seq DESC LIMIT 1) AS last
+WHERE $6::text IS NULL OR NOT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $6::text)`
+
+func chainEventArgs(e Event, writerKey *string) []any {
+	return []any{e.CycleID, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), writerKey}
+}
+
+// chainEvent appends e; see chainEventSQL.
+func chainEvent(ctx context.Context, tx pgx.Tx, e Event, writerKey *string) (bool, error) {
+	tag, err := tx.Exec(ctx, chainEventSQL, chainEventArgs(e, writerKey)...)
+	if err != nil {
+		return false, fmt.Errorf("append event %s to cycle %s: %w", e.Kind, e.CycleID, err)
 	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash, writer_key)
-		SELECT $1::uuid, $2::int, $3::text, $4::text, $5::text, p, $7::text,
-		       `+eventHashSQL("$7::text", "$2::int", "$3::text", "$4::text", "$5::text", "p")+`, $8
-		FROM (SELECT $6::jsonb AS p) AS payload`,
-		e.CycleID, last+1, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), prev, writerKey); err != nil {
-		return fmt.Errorf("append event %d (%s) to cycle %s: %w", last+1, e.Kind, e.CycleID, err)
-	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // eventHashSQL computes an event's hash in SQL over jsonb's canonical text,

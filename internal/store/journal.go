@@ -14,34 +14,50 @@ import (
 // entry whose ID is already posted is left alone, so a retried post is a
 // no-op; the returned bool says whether this call posted it.
 func (s *Store) PostEntry(ctx context.Context, e ledger.Entry) (bool, error) {
+	posted := false
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var err error
+		posted, err = postEntryTx(ctx, tx, e)
+		return err
+	})
+	return posted, err
+}
+
+// postEntryTx posts e inside the caller's transaction, so it commits with
+// what it books for.
+func postEntryTx(ctx context.Context, tx pgx.Tx, e ledger.Entry) (bool, error) {
 	if err := e.Validate(); err != nil {
 		return false, err
 	}
-	posted := false
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, reverses, description)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, e.ID, e.CycleID, e.Kind, e.Reverses, e.Description)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return nil
-		}
-		rows := make([][]any, len(e.Lines))
-		for i, l := range e.Lines {
-			rows[i] = []any{e.ID, i + 1, l.Account, l.Currency, l.Amount}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
-			[]string{"entry_id", "line_no", "account", "currency", "amount"}, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-		posted = true
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
+	tag, err := tx.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, reverses, description)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, e.ID, e.CycleID, e.Kind, e.Reverses, e.Description)
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, wrapPost(e, err)
 	}
-	return posted, nil
+	rows := make([][]any, len(e.Lines))
+	for i, l := range e.Lines {
+		rows[i] = []any{e.ID, i + 1, l.Account, l.Currency, l.Amount}
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
+		[]string{"entry_id", "line_no", "account", "currency", "amount"}, pgx.CopyFromRows(rows))
+	return err == nil, wrapPost(e, err)
+}
+
+func wrapPost(e ledger.Entry, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
+}
+
+// EntriesOfKind lists the IDs of a cycle's journal entries of one kind, in
+// posting order.
+func (s *Store) EntriesOfKind(ctx context.Context, cycleID uuid.UUID, kind string) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id FROM journal_entries WHERE cycle_id = $1 AND kind = $2 ORDER BY posted_at, id`, cycleID, kind)
+	if err != nil {
+		return nil, fmt.Errorf("%s entries of cycle %s: %w", kind, cycleID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // Entry loads one journal entry with its lines.

@@ -67,8 +67,10 @@ INSERT INTO discrepancies (` + discrepancyColumns + `)
 SELECT uuid_generate_v5(@cycle::uuid, 'discrepancy//MISSING_RECORDS/' || source || '/' || day || '/' || currency || '/' || type),
        @cycle::uuid, '', 'MISSING_RECORDS', type, day || '/' || currency || '/' || type, 'open', day, 'left',
        source, '{}', ca::bigint, currency, source, '{}', sa::bigint, currency, (ca - sa)::bigint, abs(ca - sa)::bigint, currency, @rep::text,
-       format('%s reports %s %s records on %s summing to %s; %s were staged summing to %s: %s records %s',
-              source, cn, type, day, ca, sn, sa, abs(cn - sn), CASE WHEN cn >= sn THEN 'missing' ELSE 'more than reported' END),
+       format('%s reports %s %s records on %s summing to %s; %s were staged summing to %s: %s',
+              source, cn, type, day, ca, sn, sa, CASE WHEN cn > sn THEN format('%s records missing', cn - sn)
+                                                       WHEN cn < sn THEN format('%s records more than reported', sn - cn)
+                                                       ELSE 'as many records, another sum' END),
        jsonb_build_object('control', jsonb_build_object('count', cn, 'amount', ca), 'staged', jsonb_build_object('count', sn, 'amount', sa))
 FROM x WHERE cn <> sn OR ca <> sa
 ON CONFLICT (id) DO NOTHING`
