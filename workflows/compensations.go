@@ -24,3 +24,8 @@ func (c *cycle) void(ctx workflow.Context, reason string) error {
 	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.Void,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
+
+func (c *cycle) undoReconcile(ctx workflow.Context, reason string) error {
+	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.UndoReconcile,
+		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
+}

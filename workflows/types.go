@@ -42,9 +42,12 @@ type CycleResult struct {
 	Status     string
 	Pulls      []activities.PullResult
 	Validation activities.ValidateResult
-	Shares     []settle.Share
-	Posting    activities.PostResult
-	Statements []activities.StatementRef
+	// Reconciliation is as the reconcile step found it (absent in cycles
+	// run before the step existed); `cycle show` reads the live counts.
+	Reconciliation activities.ReconcileResult
+	Shares         []settle.Share
+	Posting        activities.PostResult
+	Statements     []activities.StatementRef
 }
 
 // StepState is one step as the status query shows it.

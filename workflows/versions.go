@@ -14,14 +14,21 @@ const (
 	// by PullSlice activities side by side, then finishes the source's
 	// staging with FinishPull, instead of one Pull activity.
 	changeSlicedPull = "sliced-pull"
+	// changeReconcile: a reconcile step between validate and split matches
+	// the scope's pairs of sources, records the breaks and holds the cycle
+	// (approval gate or a block) on the ones left open; its undo reverses
+	// the adjustments booked for them.
+	changeReconcile = "reconcile"
 )
 
 // features are the behaviours this run has, decided by its versions.
 type features struct {
 	operatorActions bool
+	reconcile       bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
-	return features{operatorActions: v >= 1}
+	r := workflow.GetVersion(ctx, changeReconcile, workflow.DefaultVersion, 1)
+	return features{operatorActions: v >= 1, reconcile: r >= 1}
 }
