@@ -89,18 +89,25 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 func (a *app) cycleShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show WORKFLOW-ID",
-		Short: "Show a cycle's steps with status, timing, counts, blocked reason and actions",
+		Short: "Show a cycle's steps with status, timing, counts, blocked reason, actions and reconciliation",
 		Long: `Asks the running workflow for its status. When no worker can answer (or the
-history is past retention) it falls back to the cycle's event log in Postgres.`,
+history is past retention) it falls back to the cycle's event log in Postgres.
+The reconciliation (matched, auto-resolved, open and resolved breaks by pair
+and type, and what the open ones are worth) is read live from Postgres.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			st, queryErr := a.queryStatus(ctx, args[0])
+			db, err := a.openStore(ctx)
 			if queryErr == nil {
 				printStatus(cmd.OutOrStdout(), st)
-				return nil
+				if err != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "\n  (reconciliation: the database is unavailable: %v)\n", err)
+					return nil
+				}
+				defer db.Close()
+				return showReconciliation(ctx, cmd.OutOrStdout(), db, st.CycleID)
 			}
-			db, err := a.openStore(ctx)
 			if err != nil {
 				return fmt.Errorf("%w; and the event log is unavailable: %v", queryErr, err)
 			}
@@ -115,7 +122,7 @@ history is past retention) it falls back to the cycle's event log in Postgres.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
 			printStatus(cmd.OutOrStdout(), platform.StatusFromLog(cyc, events))
-			return nil
+			return showReconciliation(ctx, cmd.OutOrStdout(), db, cyc.ID.String())
 		},
 	}
 }

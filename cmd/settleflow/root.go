@@ -64,7 +64,7 @@ func newRoot() *cobra.Command {
 
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
-	root.AddCommand(a.scheduleCmd(), a.benchCmd())
+	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.discrepancyCmd())
 	return root
 }
 

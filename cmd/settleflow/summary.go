@@ -50,6 +50,11 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 	if len(v.ByReason) > 0 {
 		fmt.Fprintf(w, "  rejects     %s\n", joinCounts(v.ByReason))
 	}
+	if r := res.Reconciliation; r.GateAction != "" {
+		t := r.Total
+		fmt.Fprintf(w, "  reconcile   matched %d · auto-resolved %d · open %d worth %s · carried in %d\n",
+			t.Matched, t.AutoResolved, t.Open, openWorth(t, r.ReportingCurrency), r.CarriedIn)
+	}
 	for _, s := range res.Shares {
 		cur, err := money.Lookup(s.Currency)
 		if err != nil {

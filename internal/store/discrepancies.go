@@ -13,42 +13,44 @@ import (
 	"github.com/settleflow/settleflow/internal/recon"
 )
 
-// Discrepancy is one break as stored.
+// Discrepancy is one break as stored. The JSON names are what
+// `discrepancy list --output json` and the HTTP API show.
 type Discrepancy struct {
-	ID            uuid.UUID
-	CycleID       uuid.UUID
-	Pair          string
-	Kind          string
-	RecordType    string
-	Key           string
-	Status        string
-	Priority      int
-	Day           time.Time
-	Authoritative string
-	Left, Right   BreakSide
+	ID            uuid.UUID `json:"id"`
+	CycleID       uuid.UUID `json:"cycle_id"`
+	Pair          string    `json:"pair"`
+	Kind          string    `json:"kind"`
+	RecordType    string    `json:"record_type"`
+	Key           string    `json:"key"`
+	Status        string    `json:"status"`
+	Priority      int       `json:"priority"`
+	Day           time.Time `json:"day"`
+	Authoritative string    `json:"authoritative"`
+	Left          BreakSide `json:"left"`
+	Right         BreakSide `json:"right"`
 	// Difference is authoritative minus other in Currency; nil when the
 	// sides are in different currencies.
-	Difference        *int64
-	AtStake           int64
-	Currency          string
-	ReportingCurrency string
-	ReportingAmount   *int64 // nil: no rate values it
-	Detail            string
-	Versions          json.RawMessage
-	Action            string
-	ResolvedBy        string
-	Reason            string
-	ResolvedAt        *time.Time
-	JournalEntry      *uuid.UUID
-	CarriedFrom       *uuid.UUID
+	Difference        *int64          `json:"difference"`
+	AtStake           int64           `json:"at_stake"`
+	Currency          string          `json:"currency"`
+	ReportingCurrency string          `json:"reporting_currency"`
+	ReportingAmount   *int64          `json:"reporting_amount"` // nil: no rate values it
+	Detail            string          `json:"detail"`
+	Versions          json.RawMessage `json:"versions,omitempty"`
+	Action            string          `json:"resolution_action,omitempty"`
+	ResolvedBy        string          `json:"resolved_by,omitempty"`
+	Reason            string          `json:"resolution_reason,omitempty"`
+	ResolvedAt        *time.Time      `json:"resolved_at,omitempty"`
+	JournalEntry      *uuid.UUID      `json:"journal_entry,omitempty"`
+	CarriedFrom       *uuid.UUID      `json:"carried_from,omitempty"`
 }
 
 // BreakSide is one side of a break.
 type BreakSide struct {
-	Source   string
-	IDs      []string
-	Amount   *int64
-	Currency string
+	Source   string   `json:"source"`
+	IDs      []string `json:"ids"`
+	Amount   *int64   `json:"amount"`
+	Currency string   `json:"currency"`
 }
 
 // Break is the discrepancy as recon's resolution rules see it.

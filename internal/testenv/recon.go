@@ -1,0 +1,75 @@
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/record"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// ReconciledCycle is a reconciled cycle of its own scope with ten breaks
+// between a provider "agg" and a wallet "wallet", all bets of 1000 KRW: four
+// amount mismatches (the wallet says 900), three currency mismatches (it
+// says USD) and three bets missing in the wallet. Values are in KRW.
+func ReconciledCycle(tb testing.TB, ctx context.Context, st *store.Store) store.Cycle {
+	tb.Helper()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	id := uuid.New()
+	c, err := st.CreateCycle(ctx, store.Cycle{ID: id, WorkflowID: "settle/s/" + id.String(), Scope: "s-" + id.String()[:8],
+		PeriodKey: "2026-11-01", PeriodStart: day, PeriodEnd: day.Add(24 * time.Hour), Revision: 1, Status: "running"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.CreateStaging(ctx, c.ID); err != nil {
+		tb.Fatal(err)
+	}
+	rec := func(kind, id, ref, typ string, amount int64, cur string) record.Record {
+		r := record.Record{Kind: kind, ExternalID: id, ReferenceID: ref, Player: "p", Type: typ, Amount: amount, Currency: cur,
+			OccurredAt: day.Add(time.Hour)}
+		r.Hash = record.ComputeHash(&r)
+		return r
+	}
+	var provider, wallet []record.Record
+	for i := range 10 {
+		p, w := fmt.Sprintf("t-%d", i), fmt.Sprintf("w-%d", i)
+		provider = append(provider, rec(record.KindProvider, p, "", "bet", 1000, "KRW"))
+		switch i % 3 {
+		case 0:
+			wallet = append(wallet, rec(record.KindWallet, w, p, "bet_debit", 900, "KRW"))
+		case 1:
+			wallet = append(wallet, rec(record.KindWallet, w, p, "bet_debit", 1000, "USD"))
+		}
+	}
+	stageAll(tb, ctx, st, c, "agg", provider)
+	stageAll(tb, ctx, st, c, "wallet", wallet)
+	pair := recon.Pair{Name: "games", Left: recon.Side{Source: "agg", Key: recon.KeyExternalID}, Right: recon.Side{Source: "wallet", Key: recon.KeyReferenceID},
+		Shape: recon.OneToOne, Types: []recon.TypeMap{{Left: "bet", Right: "bet_debit"}}, Compare: recon.Fields{Amount: true, Currency: true},
+		Authoritative: recon.Left, Require: []string{recon.Left, recon.Right}}
+	cfg := recon.Config{ReportingCurrency: "KRW", Gate: recon.Gate{Action: recon.GateApprove}, Pairs: []recon.Pair{pair}}
+	if _, err := st.Reconcile(ctx, store.ReconcileParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: day, Config: cfg, Rates: cfg.RateTable(nil)}); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// stageAll stages records as one page of one batch.
+func stageAll(tb testing.TB, ctx context.Context, st *store.Store, c store.Cycle, source string, recs []record.Record) {
+	tb.Helper()
+	done := false
+	_, err := st.StageBatch(ctx, store.Batch{CycleID: c.ID, Scope: c.Scope, Source: source}, func() (*store.StagedPage, error) {
+		if done {
+			return nil, nil
+		}
+		done = true
+		return &store.StagedPage{Records: recs}, nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
