@@ -94,9 +94,9 @@ func (s *Store) reconcileTx(ctx context.Context, tx pgx.Tx, p ReconcileParams) (
 			return 0, fmt.Errorf("pair %s: %w", pair.Name, err)
 		}
 	}
-	steps := []struct{ what, sql string }{
-		{"conflicting duplicates", expand(conflictsSQL, "{T}", table)},
-		{"late counterparts", lateSQL},
+	steps := []struct{ what, sql string }{{"conflicting duplicates", expand(conflictsSQL, "{T}", table)}}
+	if tag.RowsAffected() > 0 {
+		steps = append(steps, struct{ what, sql string }{"late counterparts", lateSQL})
 	}
 	if ok, err := hasControlTotals(ctx, tx); err != nil {
 		return 0, err

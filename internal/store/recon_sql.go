@@ -85,9 +85,9 @@ const lateSQL = `
 WITH m AS (
     SELECT DISTINCT ON (n.id) c.id AS carried_id, n.id AS new_id, n.left_ids, n.right_ids,
            n.left_amount, n.left_currency, n.right_amount, n.right_currency
-    FROM discrepancies n JOIN discrepancies c ON c.cycle_id = n.cycle_id AND c.pair = n.pair AND c.key = n.key
-    WHERE n.cycle_id = @cycle AND n.carried_from IS NULL AND n.status = 'open' AND n.pair <> '' AND n.key <> ''
-      AND c.carried_from IS NOT NULL AND c.status = 'open'
+    FROM discrepancies c JOIN discrepancies n ON n.cycle_id = c.cycle_id AND n.pair = c.pair AND n.key = c.key
+    WHERE c.cycle_id = @cycle AND c.carried_from IS NOT NULL AND c.status = 'open'
+      AND n.carried_from IS NULL AND n.status = 'open' AND n.pair <> '' AND n.key <> ''
       AND ((c.kind = 'MISSING_RIGHT' AND n.kind = 'MISSING_LEFT') OR (c.kind = 'MISSING_LEFT' AND n.kind = 'MISSING_RIGHT'))
     ORDER BY n.id, c.created_at, c.id
 ),

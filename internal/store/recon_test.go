@@ -23,7 +23,7 @@ func canonical(kind, id, ref, player, typ string, amount int64, cur string, at t
 	return r
 }
 
-func percent(t *testing.T, s string) money.Ratio {
+func percent(t testing.TB, s string) money.Ratio {
 	t.Helper()
 	r, err := money.ParsePercent(s)
 	if err != nil {
@@ -87,7 +87,7 @@ func indexOf(types [][2]string, tm [2]string) int {
 	return -1
 }
 
-func gamesPairs(t *testing.T) []recon.Pair {
+func gamesPairs(t testing.TB) []recon.Pair {
 	types := []recon.TypeMap{{Left: "bet", Right: "bet_debit"}, {Left: "win", Right: "win_credit"}, {Left: "rollback", Right: "rollback_credit"}}
 	strict := recon.Pair{Name: "games", Left: recon.Side{Source: "agg", Key: recon.KeyExternalID},
 		Right: recon.Side{Source: "wallet", Key: recon.KeyReferenceID}, Shape: recon.OneToOne, Types: types,

@@ -58,6 +58,8 @@ CREATE TABLE discrepancies (
     CHECK ((status = 'adjusted') = (journal_entry IS NOT NULL))
 );
 CREATE INDEX discrepancies_cycle ON discrepancies (cycle_id, priority);
+-- A carried break meets the break its late counterpart made, by key.
+CREATE INDEX discrepancies_key ON discrepancies (cycle_id, pair, key);
 CREATE INDEX discrepancies_carried_from ON discrepancies (carried_from) WHERE carried_from IS NOT NULL;
 CREATE INDEX discrepancies_carried ON discrepancies (cycle_id) WHERE status = 'carried';
 
