@@ -24,5 +24,8 @@ func (a *Activities) Close(ctx context.Context, in CloseInput) error {
 	if err != nil || c.Supersedes == nil {
 		return err
 	}
+	if err := a.Store.Supersede(ctx, c); err != nil {
+		return err
+	}
 	return a.Store.MarkSuperseded(ctx, *c.Supersedes)
 }

@@ -45,10 +45,6 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 			return PostResult{}, err
 		}
 	}
-	// What is posted is settled: a later cycle must not settle it again.
-	if _, err := whileHeartbeating(ctx, func() (int64, error) { return a.Store.Register(ctx, c) }); err != nil {
-		return PostResult{}, err
-	}
 	res.Balanced, err = a.cycleBalanced(ctx, in)
 	return res, err
 }
@@ -66,9 +62,6 @@ func (a *Activities) Reverse(ctx context.Context, in CompensateInput) (PostResul
 	err := a.reverseEntry(ctx, StepID(in.CycleID, "journal/supersede"), StepID(in.CycleID, "journal/supersede-undone"),
 		in.CycleID, "reinstated: "+in.Reason)
 	if err != nil {
-		return PostResult{}, err
-	}
-	if err := a.unregister(ctx, in.CycleID); err != nil {
 		return PostResult{}, err
 	}
 	balanced, err := a.cycleBalanced(ctx, ref)
@@ -102,22 +95,4 @@ func (a *Activities) cycleBalanced(ctx context.Context, in CycleRef) (bool, erro
 		}
 	}
 	return true, nil
-}
-
-// unregister forgets what a reversed cycle settled; for a revision, what
-// the cycle it superseded settled stands again.
-func (a *Activities) unregister(ctx context.Context, cycleID uuid.UUID) error {
-	if err := a.Store.Unregister(ctx, cycleID); err != nil {
-		return err
-	}
-	c, err := a.Store.Cycle(ctx, cycleID)
-	if err != nil || c.Supersedes == nil {
-		return err
-	}
-	prev, err := a.Store.Cycle(ctx, *c.Supersedes)
-	if err != nil {
-		return err
-	}
-	_, err = a.Store.Register(ctx, prev)
-	return err
 }

@@ -62,12 +62,14 @@ func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error
 }
 
 // statementsByPartner groups shares, ordered by partner, into one
-// statement per partner.
+// statement per partner. A statement names its settlement, not the run, so
+// its bytes depend only on scope, period, revision and data.
 func statementsByPartner(c store.Cycle, shares []settle.Share) []statement.Statement {
+	settlement := SettlementID(c.Scope, c.PeriodStart, c.PeriodEnd, c.Revision).String()
 	var out []statement.Statement
 	for _, sh := range shares {
 		if len(out) == 0 || out[len(out)-1].Partner != sh.Partner {
-			out = append(out, statement.Statement{CycleID: c.ID.String(), Scope: c.Scope, Period: c.PeriodKey,
+			out = append(out, statement.Statement{CycleID: settlement, Scope: c.Scope, Period: c.PeriodKey,
 				PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Revision: c.Revision, Partner: sh.Partner})
 		}
 		s := &out[len(out)-1]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/google/uuid"
+
 	"github.com/settleflow/settleflow/internal/money"
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/store"
@@ -27,9 +29,13 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 			rollbackSources = append(rollbackSources, s.Name)
 		}
 	}
+	supersedes, err := a.supersededChain(ctx, c)
+	if err != nil {
+		return ValidateResult{}, err
+	}
 	_, err = whileHeartbeating(ctx, func() (store.ValidationPass, error) {
 		return a.Store.Validate(ctx, store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart,
-			PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources})
+			PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources, Supersedes: supersedes})
 	})
 	if errors.Is(err, store.ErrOverflow) {
 		return ValidateResult{}, badData(err)
@@ -44,3 +50,22 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	return ValidateResult{Staged: counts.Staged, Accepted: counts.Accepted, Rejected: counts.Rejected,
 		FormatRejects: counts.FormatRejects, Conflicts: counts.Conflicts, ByReason: counts.ByReason}, nil
 }
+
+// supersededChain lists the cycles a revision settles the period again
+// after: the one it supersedes and, while that one has not been taken over
+// yet, the ones before it.
+func (a *Activities) supersededChain(ctx context.Context, c store.Cycle) ([]uuid.UUID, error) {
+	var chain []uuid.UUID
+	for next := c.Supersedes; next != nil && len(chain) < maxRevisions; {
+		chain = append(chain, *next)
+		prev, err := a.Store.Cycle(ctx, *next)
+		if err != nil {
+			return nil, err
+		}
+		next = prev.Supersedes
+	}
+	return chain, nil
+}
+
+// maxRevisions bounds the walk back through revisions of one period.
+const maxRevisions = 1000

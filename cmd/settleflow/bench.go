@@ -35,7 +35,9 @@ namespace are dropped unless --keep-db. Progress goes to stderr.`,
 			if output != "table" && output != "json" {
 				return fmt.Errorf("--output %q: want table or json", output)
 			}
-			o.DatabaseURL, o.TemporalAddress, o.Log = a.databaseURL, a.temporal.Address, a.log
+			// The bench creates a database of its own, which takes the
+			// migration (superuser) connection.
+			o.DatabaseURL, o.TemporalAddress, o.Log = a.migrationURL(), a.temporal.Address, a.log
 			if progress {
 				o.Watch = func(ctx context.Context, c client.Client, workflowID, runID string) func() {
 					return watchProgress(ctx, cmd.ErrOrStderr(), cycleProgress(c, workflowID, runID)).Stop

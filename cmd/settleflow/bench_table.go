@@ -42,8 +42,8 @@ func printBench(w io.Writer, r bench.Result) error {
 	}
 	fmt.Fprintf(tw, "worker peak RSS\t%s (simulator %s)\n", mebibytes(r.WorkerPeakRSSBytes), mebibytes(r.SimulatorPeakRSSBytes))
 	fmt.Fprintf(tw, "history events\t%d (pull workflows: %s)\n", r.HistoryEvents, labelledInts(r.PullHistoryEvents))
-	fmt.Fprintf(tw, "staging\t%s for %s records · %.0f bytes/record\n", mebibytes(r.StagingBytes),
-		groupDigits(r.RecordsStaged), r.StagingBytesPerRecord)
+	fmt.Fprintf(tw, "staging\t%s for %s records · %.0f bytes/record (the indexed COPY table: %.0f)\n",
+		mebibytes(r.StagingBytes), groupDigits(r.RecordsStaged), r.StagingBytesPerRecord, r.CopyBytesPerRecord)
 	fmt.Fprintf(tw, "bare COPY\t%.2f s with indexes · %.2f s without · the cycle takes %.1f× COPY\n",
 		r.CopySeconds, r.CopySecondsNoIndex, r.RatioToCopy)
 	fmt.Fprintf(tw, "run\t%s (namespace %s, database %s%s)\n", r.Run.WorkflowID, r.Run.Namespace, r.Run.Database, keptNote(r.Run))

@@ -55,7 +55,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	if period == "" {
 		period = sc.Calendar.Key(sc.Calendar.PeriodEndingAt(time.Now()))
 	}
-	st, err := a.devDatabase(ctx)
+	st, err := a.devDatabase(ctx, stateDir)
 	if err != nil {
 		return err
 	}
@@ -103,22 +103,26 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	return nil
 }
 
-// devDatabase starts local Postgres if needed, creates the database and
-// applies migrations.
-func (a *app) devDatabase(ctx context.Context) (*store.Store, error) {
-	if err := devserver.EnsurePostgres(ctx, a.databaseURL, a.log); err != nil {
+// devDatabase starts local Postgres if needed, creates the database,
+// applies migrations as the owner and connects as the application, sealing
+// the books with the audit key from the environment or, without one, the
+// key kept in stateDir.
+func (a *app) devDatabase(ctx context.Context, stateDir string) (*store.Store, error) {
+	if err := devserver.EnsurePostgres(ctx, a.migrationURL(), a.log); err != nil {
 		return nil, err
 	}
-	if err := store.EnsureDatabase(ctx, a.databaseURL); err != nil {
+	if _, err := a.migrate(ctx, true); err != nil {
 		return nil, err
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
+	if st.Keys == nil {
+		if st.Keys, err = devAuditKeys(stateDir); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return st, nil
 }

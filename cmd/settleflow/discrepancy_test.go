@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
@@ -17,6 +18,7 @@ import (
 // The operator's commands against a real database: list in every output,
 // resolve one, export, fill in, import, and see the result listed.
 func TestDiscrepancyCommands(t *testing.T) {
+	t.Setenv(audit.EnvKey, testenv.AuditKeySpec)
 	ctx := context.Background()
 	st, url := testenv.Database(t)
 	c := testenv.ReconciledCycle(t, ctx, st)

@@ -12,21 +12,15 @@ func (a *app) migrateCmd() *cobra.Command {
 	var create bool
 	cmd := &cobra.Command{
 		Use:   "migrate",
-		Short: "Apply the embedded database migrations",
-		Args:  cobra.NoArgs,
+		Short: "Apply the embedded database migrations as the owner role",
+		Long: `Applies the embedded migrations over --migrate-database-url, as ` + store.OwnerRole + `.
+Connected as a superuser (the local default), it first creates the roles
+` + store.OwnerRole + ` (owns the schema) and ` + store.AppRole + ` (what workers and
+serve connect as) and hands the database to the owner; on a real server a
+DBA creates them once (README, "Database roles").`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if create {
-				if err := store.EnsureDatabase(ctx, a.databaseURL); err != nil {
-					return err
-				}
-			}
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n, err := st.Migrate(ctx)
+			n, err := a.migrate(cmd.Context(), create)
 			if err != nil {
 				return err
 			}

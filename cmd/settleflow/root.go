@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
@@ -22,12 +23,16 @@ import (
 // app holds the global flags and what commands build from them.
 type app struct {
 	databaseURL string
-	configDir   string
-	logLevel    string
-	otel        string
-	temporal    platform.TemporalOptions
-	log         *slog.Logger
-	flush       func(context.Context) error
+	migrateURL  string
+	// databaseURLSet says the database URL was given, by flag or
+	// environment, rather than defaulted.
+	databaseURLSet bool
+	configDir      string
+	logLevel       string
+	otel           string
+	temporal       platform.TemporalOptions
+	log            *slog.Logger
+	flush          func(context.Context) error
 }
 
 func newRoot() *cobra.Command {
@@ -41,6 +46,7 @@ func newRoot() *cobra.Command {
 			if err := a.setupLogging(); err != nil {
 				return err
 			}
+			a.databaseURLSet = cmd.Flags().Changed("database-url") || os.Getenv("SETTLEFLOW_DATABASE_URL") != ""
 			return a.setupTelemetry(cmd.Context())
 		},
 	}
@@ -49,7 +55,9 @@ func newRoot() *cobra.Command {
 	cobra.OnFinalize(a.flushTelemetry)
 	tc, _ := temporalconfig.Default()
 	f := root.PersistentFlags()
-	f.StringVar(&a.databaseURL, "database-url", envOr("SETTLEFLOW_DATABASE_URL", store.DefaultURL), "PostgreSQL URL (env SETTLEFLOW_DATABASE_URL)")
+	f.StringVar(&a.databaseURL, "database-url", envOr("SETTLEFLOW_DATABASE_URL", store.DefaultURL), "PostgreSQL URL the application connects with, as "+store.AppRole+" (env SETTLEFLOW_DATABASE_URL)")
+	f.StringVar(&a.migrateURL, "migrate-database-url", os.Getenv("SETTLEFLOW_MIGRATE_DATABASE_URL"),
+		"PostgreSQL URL migrations run with, as "+store.OwnerRole+", a member of it or a superuser; default: --database-url when given, else the local superuser (env SETTLEFLOW_MIGRATE_DATABASE_URL)")
 	f.StringVar(&a.configDir, "config-dir", os.Getenv("SETTLEFLOW_CONFIG_DIR"), "directory with scopes/ and agreements/; empty uses the embedded examples (env SETTLEFLOW_CONFIG_DIR)")
 	f.StringVar(&a.logLevel, "log-level", envOr("SETTLEFLOW_LOG_LEVEL", "info"), "debug, info, warn or error (env SETTLEFLOW_LOG_LEVEL)")
 	f.StringVar(&a.otel, "otel-exporter", envOr("SETTLEFLOW_OTEL_EXPORTER", telemetry.ExporterNone), "trace export: none, stdout, or otlp (OTEL_EXPORTER_OTLP_* variables) (env SETTLEFLOW_OTEL_EXPORTER)")
@@ -64,7 +72,7 @@ func newRoot() *cobra.Command {
 
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
-	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.discrepancyCmd())
+	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.discrepancyCmd())
 	return root
 }
 
@@ -99,8 +107,64 @@ func (a *app) flushTelemetry() {
 	a.flush = nil
 }
 
+// openStore connects as the application, with the audit keys from the
+// environment when they are set: without them the books can be read but
+// not written.
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, a.databaseURL)
+	keys, err := audit.FromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, a.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	st.Keys = keys
+	return st, nil
+}
+
+// openBooks is openStore for commands that write the books, which need
+// the audit keys.
+func (a *app) openBooks(ctx context.Context) (*store.Store, error) {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Keys == nil {
+		st.Close()
+		return nil, store.ErrNoKey
+	}
+	return st, nil
+}
+
+// migrationURL is where migrations run: --migrate-database-url; else the
+// database URL when one was given, one URL for both as before the roles;
+// else the local superuser, which creates the roles too.
+func (a *app) migrationURL() string {
+	switch {
+	case a.migrateURL != "":
+		return a.migrateURL
+	case a.databaseURLSet:
+		return a.databaseURL
+	}
+	return store.DefaultMigrateURL
+}
+
+// migrate applies pending migrations over the migration URL, creating the
+// database first when create is set.
+func (a *app) migrate(ctx context.Context, create bool) (int, error) {
+	url := a.migrationURL()
+	if create {
+		if err := store.EnsureDatabase(ctx, url); err != nil {
+			return 0, err
+		}
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return st.Migrate(ctx)
 }
 
 func (a *app) dial(ctx context.Context) (client.Client, error) {

@@ -20,16 +20,16 @@ cycle workflows and activities until interrupted. Start as many as you need.`,
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(ctx)
+			if migrate {
+				if _, err := a.migrate(ctx, false); err != nil {
+					return err
+				}
+			}
+			st, err := a.openBooks(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if migrate {
-				if _, err := st.Migrate(ctx); err != nil {
-					return err
-				}
-			}
 			c, err := a.dial(ctx)
 			if err != nil {
 				return err
@@ -45,6 +45,6 @@ cycle workflows and activities until interrupted. Start as many as you need.`,
 			return w.Run(stop)
 		},
 	}
-	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending database migrations before polling")
+	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending database migrations (over --migrate-database-url) before polling")
 	return cmd
 }

@@ -180,6 +180,9 @@ func (r *run) readStaging(ctx context.Context, cycleID string, res *Result) erro
 	}
 	res.CopyRows, res.CopyFileBytes = t.rows, t.fileBytes
 	res.CopySeconds, res.CopySecondsNoIndex = t.indexed.Seconds(), t.bare.Seconds()
+	if t.rows > 0 {
+		res.CopyBytesPerRecord = float64(t.indexedBytes) / float64(t.rows)
+	}
 	if res.CopySeconds > 0 {
 		res.RatioToCopy = res.WallSeconds / res.CopySeconds
 	}

@@ -8,6 +8,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/workflows"
 )
@@ -50,7 +51,13 @@ func (r *run) startWorker(ctx context.Context) error {
 	args := []string{"worker", "--temporal-address", r.temporal.address, "--namespace", r.ns,
 		"--database-url", r.dbURL, "--config-dir", r.configDir(), "--migrate=false",
 		"--log-level", "warn", "--otel-exporter", "none"}
-	w, err := startChild("worker", r.o.Executable, r.dir, args, childEnv(r.sourceURLs...))
+	// The worker seals the books it writes; the bench's database goes
+	// away with it, so a key of its own will do.
+	key, err := audit.NewKeySpec("bench")
+	if err != nil {
+		return err
+	}
+	w, err := startChild("worker", r.o.Executable, r.dir, args, childEnv(append([]string{audit.EnvKey + "=" + key}, r.sourceURLs...)...))
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,10 @@ type Result struct {
 	PullHistoryEvents     map[string]int     `json:"pull_history_events"` // each source's pull workflow's
 	StagingBytes          int64              `json:"staging_bytes"`
 	StagingBytesPerRecord float64            `json:"staging_bytes_per_record"`
-	Steps                 []StepResult       `json:"steps"`
+	// CopyBytesPerRecord is the indexed COPY table's size per row, so the
+	// staging target (at most 1.2x it) is checked in the same run.
+	CopyBytesPerRecord float64      `json:"copy_bytes_per_record"`
+	Steps              []StepResult `json:"steps"`
 	// BetweenStepsCPU is CPU no step covers: starting the workflow and the
 	// workflow tasks between steps.
 	BetweenStepsCPU map[string]float64 `json:"between_steps_cpu_seconds"`

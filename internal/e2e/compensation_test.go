@@ -8,6 +8,7 @@ import (
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/testenv"
 )
 
 // A feed that refuses the token fails the pull as bad data: it is not
@@ -68,8 +69,9 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 	x := expect(t, cfg, periodFrom, periodTo)
 
 	// This test's own database refuses statements, as a broken disk or a
-	// revoked grant would.
-	_, err := e.store.Pool.Exec(e.ctx, `
+	// revoked grant would; only the database's owner may add the trigger.
+	su := testenv.Superuser(t, e.dbURL)
+	_, err := su.Pool.Exec(e.ctx, `
 		CREATE FUNCTION e2e_refuse_statements() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN RAISE EXCEPTION 'e2e: statements are refused'; END; $$;
 		CREATE TRIGGER e2e_refuse_statements BEFORE INSERT ON statements
@@ -140,7 +142,7 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 
 	// Repaired, the period settles again as a fresh run of the same
 	// workflow ID; the compensated cycle steps aside.
-	if _, err := e.store.Pool.Exec(e.ctx, `DROP TRIGGER e2e_refuse_statements ON statements`); err != nil {
+	if _, err := su.Pool.Exec(e.ctx, `DROP TRIGGER e2e_refuse_statements ON statements`); err != nil {
 		t.Fatal(err)
 	}
 	_, again := e.completeCycle(testTuning)

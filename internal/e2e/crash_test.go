@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -18,9 +19,12 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/examples/config"
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
+	"github.com/settleflow/settleflow/internal/testenv"
 )
 
 // A worker process killed in the middle of a pull: another worker takes the
@@ -238,14 +242,14 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 			environ = append(environ, kv)
 		}
 	}
-	environ = append(environ, e.source.URLEnv(scopeName)+"="+e.simURL)
+	environ = append(environ, e.source.URLEnv(scopeName)+"="+e.simURL, audit.EnvKey+"="+testenv.AuditKeySpec)
 	logPath := filepath.Join(t.TempDir(), "worker.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "worker", "--temporal-address", temporal.Address, "--namespace", e.namespace,
-		"--database-url", e.dbURL, "--log-level", "warn", "--config-dir", oneSliceConfig(t))
+		"--database-url", e.dbURL, "--log-level", "warn", "--config-dir", sourceConfig(t, e.source))
 	cmd.Env, cmd.Stdout, cmd.Stderr = environ, logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start worker process: %v", err)
@@ -265,10 +269,10 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 	return cmd
 }
 
-// oneSliceConfig writes the embedded configuration with the demo scope's
-// source pulled as one slice, the shape the in-process rig runs this test
-// with, so the worker process settles exactly as the reference does.
-func oneSliceConfig(t *testing.T) string {
+// sourceConfig writes the embedded configuration with the demo scope's
+// source paged and sliced as the rig's catalog has it, so a worker process
+// pulls exactly as the rig's in-process workers do.
+func sourceConfig(t *testing.T, src scope.Source) string {
 	t.Helper()
 	dir := t.TempDir()
 	err := fs.WalkDir(config.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -280,7 +284,8 @@ func oneSliceConfig(t *testing.T) string {
 			return err
 		}
 		if path == "scopes/"+scopeName+".yaml" {
-			data = []byte(strings.Replace(string(data), "    page_size: 500", "    page_size: 500\n    slices: 1", 1))
+			data = []byte(strings.Replace(string(data), "    page_size: 500",
+				fmt.Sprintf("    page_size: %d\n    slices: %d", src.PageSize, src.Slices), 1))
 		}
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
 			return err

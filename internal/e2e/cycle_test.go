@@ -136,7 +136,13 @@ func requirePublished(t *testing.T, e *env, res workflows.CycleResult, x expecte
 	if err := json.Unmarshal(s.JSON, &content); err != nil {
 		t.Fatalf("stored statement JSON: %v", err)
 	}
-	if content.CycleID != res.CycleID || content.Partner != partner || content.Period != period ||
+	// The statement names the settlement, the same for every run of this
+	// scope, period and revision, not the run's cycle.
+	c, err := e.store.Cycle(e.ctx, e.cycleID(res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if content.CycleID != activities.SettlementID(scopeName, periodFrom, periodTo, c.Revision).String() || content.Partner != partner || content.Period != period ||
 		!content.PeriodStart.Equal(periodFrom) || !content.PeriodEnd.Equal(periodTo) {
 		t.Errorf("statement header %+v", content)
 	}

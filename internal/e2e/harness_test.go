@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,8 @@ type envOptions struct {
 	pageSize int
 	// slices overrides how many slices the period is pulled in.
 	slices int
+	// feed wraps the simulator's handler, e.g. to slow it down.
+	feed func(http.Handler) http.Handler
 	// noWorker leaves starting a worker to the test.
 	noWorker bool
 }
@@ -89,7 +92,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
-		Slices: o.slices, NoWorker: o.noWorker})
+		Slices: o.slices, Feed: o.feed, NoWorker: o.noWorker})
 	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
 		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
 }

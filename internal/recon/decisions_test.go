@@ -129,7 +129,7 @@ func TestRateTable(t *testing.T) {
 func TestDiscrepancyIDIsStable(t *testing.T) {
 	c := uuid.New()
 	a, b := DiscrepancyID(c, "games", MissingRight, "t-1"), DiscrepancyID(c, "games", MissingRight, "t-1")
-	if a != b || a.Version() != 5 || a == DiscrepancyID(c, "games", MissingLeft, "t-1") || a == DiscrepancyID(uuid.New(), "games", MissingRight, "t-1") {
-		t.Error("IDs are not a v5 function of cycle, pair, kind and identity")
+	if a != b || a.Version() != 8 || a == DiscrepancyID(c, "games", MissingLeft, "t-1") || a == DiscrepancyID(uuid.New(), "games", MissingRight, "t-1") {
+		t.Error("IDs are not a name-based function of cycle, pair, kind and identity")
 	}
 }

@@ -1,24 +1,34 @@
 package recon
 
-import "github.com/google/uuid"
+import (
+	"crypto/sha256"
 
-// DiscrepancyID is a break's ID: UUID v5 of the cycle (as namespace) and
-// the pair, kind and identity (the match key, or a record's id where the
-// key cannot tell records apart). A retried reconciliation derives the
-// same IDs, so it writes nothing twice. The store computes the same value
-// in SQL with uuid_generate_v5.
+	"github.com/google/uuid"
+)
+
+// DiscrepancyID is a break's ID: a name-based UUID of the cycle (the
+// namespace) and the pair, kind and identity (the match key, or a record's
+// id where the key cannot tell records apart). A retried reconciliation
+// derives the same IDs, so it writes nothing twice. It is version 8, the
+// SHA-256 name-based form of RFC 9562 (appendix B.2), because the store
+// computes the same value in SQL (settleflow_name_uuid), where core
+// PostgreSQL offers SHA-256 and not version 5's SHA-1.
 func DiscrepancyID(cycleID uuid.UUID, pair, kind, identity string) uuid.UUID {
-	return uuid.NewSHA1(cycleID, []byte(IdentityName(pair, kind, identity)))
+	return nameUUID(cycleID, IdentityName(pair, kind, identity))
 }
 
-// IdentityName is the v5 name DiscrepancyID hashes.
+func nameUUID(namespace uuid.UUID, name string) uuid.UUID {
+	return uuid.NewHash(sha256.New(), namespace, []byte(name), 8)
+}
+
+// IdentityName is the name DiscrepancyID hashes.
 func IdentityName(pair, kind, identity string) string {
 	return "discrepancy/" + pair + "/" + kind + "/" + identity
 }
 
 // CarriedID is the ID of a break carried into the cycle cycleID.
 func CarriedID(cycleID, from uuid.UUID) uuid.UUID {
-	return uuid.NewSHA1(cycleID, []byte("carried/"+from.String()))
+	return nameUUID(cycleID, "carried/"+from.String())
 }
 
 // AdjustmentEntryID is the ID of the journal entry an adjustment posts, so

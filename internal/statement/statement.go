@@ -29,6 +29,9 @@ const (
 // Statement is the content of a partner statement. It holds no wall-clock
 // time, so rendering the same cycle twice gives the same bytes and hash.
 type Statement struct {
+	// CycleID names the settlement the statement is for (its scope, period
+	// and revision), the same for every run that settles them, so a
+	// statement issued again from the same data has the same bytes.
 	CycleID     string    `json:"cycle_id"`
 	Scope       string    `json:"scope"`
 	Period      string    `json:"period"`

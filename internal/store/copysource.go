@@ -75,7 +75,9 @@ func (c *copySource) Values() ([]any, error) {
 	b := c.batch
 	c.attrs = record.AppendAttrsJSON(c.attrs[:0], r.Attrs)
 	pos := int64(b.Slice)<<44 | int64(c.page.Number)<<20 | int64(c.i-1)
-	c.row = append(c.row[:0], b.CycleID, pos, record.Key(b.Scope, b.Source, r.ExternalID), r.Amount,
+	// UUIDs go as [16]byte: pgx encodes those directly, while uuid.UUID
+	// would take the driver.Valuer path through a formatted string.
+	c.row = append(c.row[:0], [16]byte(b.CycleID), pos, [16]byte(record.Key(b.Scope, b.Source, r.ExternalID)), r.Amount,
 		r.OccurredAt, b.Source, r.ExternalID, r.ReferenceID, r.Player, r.Type, r.Currency, c.attrs, r.Hash[:])
 	return c.row, nil
 }

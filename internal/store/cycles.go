@@ -46,10 +46,21 @@ const cycleColumns = `id, workflow_id, scope, period_key, period_start, period_e
 // over even if it could not record its end.
 func (s *Store) CreateCycle(ctx context.Context, c Cycle) (Cycle, error) {
 	unfinished := []string{lifecycle.StatusRunning, lifecycle.StatusCompensating, lifecycle.StatusBlocked}
-	_, err := s.Pool.Exec(ctx, `UPDATE cycles SET status = $3, updated_at = now()
-		WHERE workflow_id = $1 AND id <> $2 AND status = ANY($4)`, c.WorkflowID, c.ID, lifecycle.StatusAbandoned, unfinished)
+	rows, err := s.Pool.Query(ctx, `UPDATE cycles SET status = $3, updated_at = now()
+		WHERE workflow_id = $1 AND id <> $2 AND status = ANY($4) RETURNING id`, c.WorkflowID, c.ID, lifecycle.StatusAbandoned, unfinished)
 	if err != nil {
 		return Cycle{}, fmt.Errorf("abandon earlier runs of %s: %w", c.WorkflowID, err)
+	}
+	abandoned, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return Cycle{}, fmt.Errorf("abandon earlier runs of %s: %w", c.WorkflowID, err)
+	}
+	// What an abandoned run staged and registered must not count for the
+	// run that settles the period now.
+	for _, id := range abandoned {
+		if err := s.DropStaging(ctx, id); err != nil {
+			return Cycle{}, err
+		}
 	}
 	_, err = s.Pool.Exec(ctx, `
 		INSERT INTO cycles (id, workflow_id, scope, period_key, period_start, period_end, revision,

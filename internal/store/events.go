@@ -3,24 +3,34 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/settleflow/settleflow/internal/audit"
 )
 
-// Event is one entry of a cycle's append-only, hash-chained event log.
+// Event is one entry of a cycle's append-only, sealed and chained event
+// log. Hash is the event's seal (an HMAC under the key KeyID names) over
+// its fields, the payload's digest and PrevHash; events written before
+// seals have KeyID "" and a plain SHA-256 hash. Payload is nil once
+// retention has removed it; PayloadSHA256 stays.
 type Event struct {
-	CycleID    uuid.UUID
-	Seq        int
-	Kind       string
-	Step       string
-	Actor      string
-	Payload    json.RawMessage
-	PrevHash   string
-	Hash       string
-	RecordedAt time.Time
+	CycleID       uuid.UUID
+	Seq           int
+	Kind          string
+	Step          string
+	Actor         string
+	Payload       json.RawMessage
+	PayloadSHA256 string
+	PrevHash      string
+	Hash          string
+	KeyID         string
+	RecordedAt    time.Time
 	// WriterKey names an event written outside the workflow; empty for the
 	// workflow's own.
 	WriterKey string
@@ -33,16 +43,19 @@ type Projection struct {
 	CurrentStep *string
 }
 
-// genesisHash chains the first event of every cycle.
-const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
-
-// AppendEvent adds a workflow event and moves the projection, in one
-// transaction. The workflow numbers its own events (e.Seq counts them), so
-// a retried append of an event already written is a no-op and a gap is an
-// error. Writers outside the workflow may have appended between two of its
-// events, so the event is chained after the log's last entry, whoever
-// wrote it: the log's seq numbers every event, the workflow's only its own.
+// AppendEvent adds a workflow event, sealed and chained to the one before,
+// moves the log's sealed head and the projection, in one transaction. The
+// workflow numbers its own events (e.Seq counts them), so a retried append
+// of an event already written is a no-op and a gap is an error. Writers
+// outside the workflow (operators resolving breaks) may have appended
+// between two of its events, so the event is chained after the log's last
+// entry, whoever wrote it: the log's seq numbers every event, the
+// workflow's numbers only its own.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
+	keys, err := s.sealer()
+	if err != nil {
+		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+	}
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
 			return err
@@ -58,8 +71,8 @@ func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 		if e.Seq != written+1 {
 			return fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
 		}
-		if _, err := chainEvent(ctx, tx, e, nil); err != nil {
-			return err
+		if err := chainEvent(ctx, tx, keys, e, nil); err != nil {
+			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 		}
 		return project(ctx, tx, e.CycleID, p)
 	})
@@ -74,38 +87,63 @@ func lockEventLog(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID) error {
 	return nil
 }
 
-// chainEventSQL inserts an event after the log's last one, whoever wrote
-// it, hashing it onto that event's hash; with a writer key ($8) it inserts
-// nothing when an event of that key is already there. The caller holds the
-// log's lock. $1 cycle, $2 kind, $3 step, $4 actor, $5 payload, $6 writer key.
-var chainEventSQL = `
-INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, prev_hash, hash, writer_key)
-SELECT $1::uuid, last.seq + 1, $2::text, $3::text, $4::text, payload.p, last.hash,
-       ` + eventHashSQL("last.hash", "(last.seq + 1)", "$2::text", "$3::text", "$4::text", "payload.p") + `, $6::text
-FROM (SELECT $5::jsonb AS p) AS payload,
-     (SELECT seq, hash FROM cycle_events WHERE cycle_id = $1
-      UNION ALL SELECT 0, '` + genesisHash + `' ORDER BY seq DESC LIMIT 1) AS last
-WHERE $6::text IS NULL OR NOT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $6::text)`
-
-func chainEventArgs(e Event, writerKey *string) []any {
-	return []any{e.CycleID, e.Kind, e.Step, e.Actor, jsonOrEmpty(e.Payload), writerKey}
-}
-
-// chainEvent appends e; see chainEventSQL.
-func chainEvent(ctx context.Context, tx pgx.Tx, e Event, writerKey *string) (bool, error) {
-	tag, err := tx.Exec(ctx, chainEventSQL, chainEventArgs(e, writerKey)...)
-	if err != nil {
-		return false, fmt.Errorf("append event %s to cycle %s: %w", e.Kind, e.CycleID, err)
+// chainEvent appends e after the log's last event; writerKey names an
+// event written outside the workflow (nil for the workflow's own). The
+// caller holds the log's lock.
+func chainEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, writerKey *string) error {
+	prev := audit.EventGenesis
+	err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
+		e.CycleID).Scan(&e.Seq, &prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	if errors.Is(err, pgx.ErrNoRows) {
+		e.Seq = 0
+	}
+	e.Seq++
+	return insertEvent(ctx, tx, keys, e, prev, writerKey)
 }
 
-// eventHashSQL computes an event's hash in SQL over jsonb's canonical text,
-// so verification reads back exactly the bytes that were hashed.
-func eventHashSQL(prev, seq, kind, step, actor, payload string) string {
-	return fmt.Sprintf(`encode(sha256(convert_to(%s || '|' || %s::text || '|' || %s || '|' || %s || '|' || %s || '|' || %s::text, 'UTF8')), 'hex')`,
-		prev, seq, kind, step, actor, payload)
+// appendExternalEvent appends, inside the caller's transaction, an event
+// written outside the workflow and named by key, so it commits with what it
+// records and appending the same key again does nothing. The caller holds
+// the log's lock.
+func appendExternalEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, key string) error {
+	var exists bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`,
+		e.CycleID, key).Scan(&exists)
+	if err != nil || exists {
+		return err
+	}
+	return chainEvent(ctx, tx, keys, e, &key)
 }
+
+// insertEvent seals and inserts one event and moves the log's head. The
+// payload enters the seal by the digest of the text PostgreSQL stores it
+// as, so verification recomputes exactly what was sealed.
+func insertEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, prev string, writerKey *string) error {
+	payload := jsonOrEmpty(e.Payload)
+	sealed := audit.Event{CycleID: e.CycleID, Seq: e.Seq, Kind: e.Kind, Step: e.Step, Actor: e.Actor, PrevHash: prev}
+	err := tx.QueryRow(ctx, `SELECT encode(sha256(convert_to($1::jsonb::text, 'UTF8')), 'hex'), now()`, payload).
+		Scan(&sealed.PayloadSHA256, &sealed.RecordedAt)
+	if err != nil {
+		return fmt.Errorf("digest payload: %w", err)
+	}
+	seal := keys.Sign(sealed.Message())
+	_, err = tx.Exec(ctx, `INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, payload_sha256,
+			prev_hash, hash, key_id, recorded_at, writer_key)
+		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12)`,
+		e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, payload, sealed.PayloadSHA256, prev, seal.MAC, seal.KeyID, sealed.RecordedAt, writerKey)
+	if err != nil {
+		return err
+	}
+	return sealHead(ctx, tx, keys, audit.Head{Chain: audit.EventChain(e.CycleID), Seq: int64(e.Seq), Link: seal.MAC})
+}
+
+// legacyEventHashSQL recomputes, over jsonb's canonical text, the plain
+// hash events carried before seals, so those still verify.
+const legacyEventHashSQL = `encode(sha256(convert_to(prev_hash || '|' || seq::text || '|' || kind || '|' || step || '|' ||
+	actor || '|' || payload::text, 'UTF8')), 'hex')`
 
 func project(ctx context.Context, tx pgx.Tx, id uuid.UUID, p Projection) error {
 	if p.Status == "" && p.CurrentStep == nil {
@@ -123,38 +161,36 @@ func project(ctx context.Context, tx pgx.Tx, id uuid.UUID, p Projection) error {
 
 // Events returns a cycle's event log in order.
 func (s *Store) Events(ctx context.Context, cycleID uuid.UUID) ([]Event, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, prev_hash, hash, recorded_at,
-		coalesce(writer_key, '') FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
+	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, payload_sha256, prev_hash, hash,
+		key_id, recorded_at, coalesce(writer_key, '') FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
 	if err != nil {
 		return nil, fmt.Errorf("events of cycle %s: %w", cycleID, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
 		var e Event
-		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PrevHash, &e.Hash, &e.RecordedAt, &e.WriterKey)
+		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PayloadSHA256, &e.PrevHash, &e.Hash,
+			&e.KeyID, &e.RecordedAt, &e.WriterKey)
 		return e, err
 	})
 }
 
-// VerifyEvents recomputes the hash chain of a cycle's log and reports the
-// first event that does not match.
+// VerifyEvents checks one cycle's event log against its seals, chain and
+// head, and names every broken event in the error.
 func (s *Store) VerifyEvents(ctx context.Context, cycleID uuid.UUID) error {
-	rows, err := s.Pool.Query(ctx, `SELECT seq, prev_hash, hash, `+eventHashSQL("prev_hash", "seq", "kind", "step", "actor", "payload")+`
-		FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
+	keys, err := s.sealer()
 	if err != nil {
-		return fmt.Errorf("verify events of cycle %s: %w", cycleID, err)
+		return err
 	}
-	defer rows.Close()
-	prev, want := genesisHash, 1
-	for rows.Next() {
-		var seq int
-		var prevHash, hash, recomputed string
-		if err := rows.Scan(&seq, &prevHash, &hash, &recomputed); err != nil {
-			return fmt.Errorf("verify events of cycle %s: %w", cycleID, err)
-		}
-		if seq != want || prevHash != prev || hash != recomputed {
-			return fmt.Errorf("cycle %s event log broken at seq %d", cycleID, seq)
-		}
-		prev, want = hash, want+1
+	r := audit.NewReport()
+	if err := s.verifyEvents(ctx, keys, []uuid.UUID{cycleID}, r); err != nil {
+		return err
 	}
-	return rows.Err()
+	if r.OK() {
+		return nil
+	}
+	problems := make([]string, len(r.Findings))
+	for i, f := range r.Findings {
+		problems[i] = f.Table + " " + f.ID + ": " + f.Problem
+	}
+	return fmt.Errorf("cycle %s event log broken: %s", cycleID, strings.Join(problems, "; "))
 }

@@ -7,47 +7,44 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/ledger"
 )
 
-// PostEntry appends a balanced entry and its lines in one transaction. An
-// entry whose ID is already posted is left alone, so a retried post is a
-// no-op; the returned bool says whether this call posted it.
+// PostEntry appends a balanced entry and its lines in one transaction,
+// sealed and chained to the journal's previous entry. An entry whose ID is
+// already posted is left alone, so a retried post is a no-op; the returned
+// bool says whether this call posted it.
 func (s *Store) PostEntry(ctx context.Context, e ledger.Entry) (bool, error) {
+	keys, err := s.sealer()
+	if err != nil {
+		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
+	}
 	posted := false
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		var err error
-		posted, err = postEntryTx(ctx, tx, e)
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		posted, err = postEntryTx(ctx, tx, keys, e)
 		return err
 	})
 	return posted, err
 }
 
 // postEntryTx posts e inside the caller's transaction, so it commits with
-// what it books for.
-func postEntryTx(ctx context.Context, tx pgx.Tx, e ledger.Entry) (bool, error) {
+// what it books for; an entry already posted is left alone.
+func postEntryTx(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e ledger.Entry) (bool, error) {
 	if err := e.Validate(); err != nil {
 		return false, err
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, reverses, description)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, e.ID, e.CycleID, e.Kind, e.Reverses, e.Description)
-	if err != nil || tag.RowsAffected() == 0 {
-		return false, wrapPost(e, err)
+	if err := lockChain(ctx, tx, audit.JournalChain); err != nil {
+		return false, err
 	}
-	rows := make([][]any, len(e.Lines))
-	for i, l := range e.Lines {
-		rows[i] = []any{e.ID, i + 1, l.Account, l.Currency, l.Amount}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = $1)`, e.ID).Scan(&exists); err != nil || exists {
+		return false, err
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
-		[]string{"entry_id", "line_no", "account", "currency", "amount"}, pgx.CopyFromRows(rows))
-	return err == nil, wrapPost(e, err)
-}
-
-func wrapPost(e ledger.Entry, err error) error {
-	if err == nil {
-		return nil
+	if err := insertEntry(ctx, tx, keys, e); err != nil {
+		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
 	}
-	return fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
+	return true, nil
 }
 
 // EntriesOfKind lists the IDs of a cycle's journal entries of one kind, in
@@ -58,6 +55,35 @@ func (s *Store) EntriesOfKind(ctx context.Context, cycleID uuid.UUID, kind strin
 		return nil, fmt.Errorf("%s entries of cycle %s: %w", kind, cycleID, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// insertEntry seals the entry with its lines as the journal's next, inserts
+// both and moves the journal's head.
+func insertEntry(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e ledger.Entry) error {
+	last, prev, err := chainEnd(ctx, tx, "journal_entries")
+	if err != nil {
+		return err
+	}
+	sealed := audit.Entry{Entry: e, Seq: last + 1, PrevMAC: prev}
+	if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&sealed.PostedAt); err != nil {
+		return err
+	}
+	seal := keys.Sign(sealed.Message())
+	_, err = tx.Exec(ctx, `INSERT INTO journal_entries (id, cycle_id, kind, reverses, description, posted_at, seq, prev_mac, mac, key_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.ID, e.CycleID, e.Kind, e.Reverses, e.Description, sealed.PostedAt, sealed.Seq, prev, seal.MAC, seal.KeyID)
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(e.Lines))
+	for i, l := range e.Lines {
+		rows[i] = []any{e.ID, i + 1, l.Account, l.Currency, l.Amount}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"journal_lines"},
+		[]string{"entry_id", "line_no", "account", "currency", "amount"}, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	return sealHead(ctx, tx, keys, audit.Head{Chain: audit.JournalChain, Seq: sealed.Seq, Link: seal.MAC})
 }
 
 // Entry loads one journal entry with its lines.

@@ -74,7 +74,7 @@ func benchCycle(b *testing.B, ctx context.Context, st *store.Store, n int) store
 			b.Fatal(err)
 		}
 	}
-	if _, err := st.Pool.Exec(ctx, `ANALYZE `+store.StagingTable(c.ID).Sanitize()); err != nil {
+	if _, err := st.Pool.Exec(ctx, `SELECT settleflow_analyze($1::regclass)`, store.StagingTable(c.ID).Sanitize()); err != nil {
 		b.Fatal(err)
 	}
 	return c

@@ -173,7 +173,7 @@ ins AS (
     INSERT INTO discrepancies (id, cycle_id, pair, kind, record_type, key, status, day, authoritative,
                                left_source, left_ids, left_amount, left_currency, right_source, right_ids, right_amount, right_currency,
                                difference, at_stake, currency, reporting_currency, detail, resolved_by, resolution_reason, resolved_at)
-    SELECT uuid_generate_v5(@cycle::uuid, 'discrepancy/' || @pair::text || '/' || kind || '/' || identity), @cycle::uuid, @pair::text,
+    SELECT settleflow_name_uuid(@cycle::uuid, 'discrepancy/' || @pair::text || '/' || kind || '/' || identity), @cycle::uuid, @pair::text,
            kind, tally_type, k, CASE WHEN auto THEN 'auto_resolved' ELSE 'open' END, day, @authoritative::text,
            @l_source::text, left_ids, l_amount::bigint, l_currency, @r_source::text, right_ids, r_amount::bigint, r_currency,
            diff::bigint, stake::bigint, stake_currency, @rep::text, concat_ws('; ', nullif(note, ''), CASE WHEN auto THEN 'within tolerance' END),

@@ -16,7 +16,7 @@ const discrepancyColumns = `id, cycle_id, pair, kind, record_type, key, status, 
 // ids. Cycles undone (compensated or abandoned) neither give nor keep.
 const carryInSQL = `
 INSERT INTO discrepancies (` + discrepancyColumns + `, carried_from)
-SELECT uuid_generate_v5(@cycle::uuid, 'carried/' || d.id), @cycle::uuid, d.pair, d.kind, d.record_type, d.key, 'open', d.day,
+SELECT settleflow_name_uuid(@cycle::uuid, 'carried/' || d.id), @cycle::uuid, d.pair, d.kind, d.record_type, d.key, 'open', d.day,
        d.authoritative, d.left_source, '{}', d.left_amount, d.left_currency, d.right_source, '{}', d.right_amount, d.right_currency,
        d.difference, d.at_stake, d.currency, @rep::text,
        left(format('carried from %s by %s: %s (left %s, right %s)', c.period_key, d.resolved_by, d.resolution_reason,
@@ -34,7 +34,7 @@ ON CONFLICT (id) DO NOTHING`
 // key (id and content hash), one break per other version.
 const conflictsSQL = `
 INSERT INTO discrepancies (` + discrepancyColumns + `)
-SELECT uuid_generate_v5(@cycle::uuid, 'discrepancy//CONFLICTING_DUPLICATE/' || q.source || '/' || q.record_key), @cycle::uuid, '',
+SELECT settleflow_name_uuid(@cycle::uuid, 'discrepancy//CONFLICTING_DUPLICATE/' || q.source || '/' || q.record_key), @cycle::uuid, '',
        'CONFLICTING_DUPLICATE', s.type, s.external_id, 'open', (s.occurred_at AT TIME ZONE 'UTC')::date, 'left',
        q.source, ARRAY[s.external_id], s.amount, s.currency, q.source, ARRAY[q.record_key], (x.o->>'amount')::bigint, x.o->>'currency',
        CASE WHEN x.o->>'currency' = s.currency THEN s.amount - (x.o->>'amount')::bigint END,
@@ -64,7 +64,7 @@ x AS (
     FULL JOIN staged s ON s.source = c.source AND s.day = c.day AND s.currency = c.currency AND s.type = c.type
 )
 INSERT INTO discrepancies (` + discrepancyColumns + `)
-SELECT uuid_generate_v5(@cycle::uuid, 'discrepancy//MISSING_RECORDS/' || source || '/' || day || '/' || currency || '/' || type),
+SELECT settleflow_name_uuid(@cycle::uuid, 'discrepancy//MISSING_RECORDS/' || source || '/' || day || '/' || currency || '/' || type),
        @cycle::uuid, '', 'MISSING_RECORDS', type, day || '/' || currency || '/' || type, 'open', day, 'left',
        source, '{}', ca::bigint, currency, source, '{}', sa::bigint, currency, (ca - sa)::bigint, abs(ca - sa)::bigint, currency, @rep::text,
        format('%s reports %s %s records on %s summing to %s; %s were staged summing to %s: %s',

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/recon"
@@ -39,17 +40,19 @@ var deadStatuses = []string{lifecycle.StatusCompensating, lifecycle.StatusCompen
 // it is, so repeating a command or an import applies it once; any other
 // break that is not open fails the whole call.
 func (s *Store) ResolveDiscrepancies(ctx context.Context, list []Resolution) error {
+	keys, err := s.sealer()
+	if err != nil {
+		return fmt.Errorf("resolve %d discrepancies: %w", len(list), err)
+	}
 	ids := make([]uuid.UUID, len(list))
 	for i, r := range list {
 		ids[i] = r.ID
 	}
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		stored, err := lockBreaks(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
-		batch := &pgx.Batch{}
-		var checks []func(pgx.BatchResults) error
 		for _, r := range list {
 			d := stored[r.ID]
 			if d.Action == r.Action && d.ResolvedBy == r.Actor && d.Reason == r.Reason {
@@ -58,20 +61,11 @@ func (s *Store) ResolveDiscrepancies(ctx context.Context, list []Resolution) err
 			if d.Status != recon.StatusOpen {
 				return fmt.Errorf("%w: discrepancy %s is %s (by %s), no longer open", ErrConflict, r.ID, d.Status, d.ResolvedBy)
 			}
-			c, err := queueResolution(batch, d, r)
-			if err != nil {
-				return err
-			}
-			checks = append(checks, c...)
-		}
-		results := tx.SendBatch(ctx, batch)
-		for _, check := range checks {
-			if err := check(results); err != nil {
-				results.Close()
-				return err
+			if err := resolveOne(ctx, tx, keys, d, r); err != nil {
+				return fmt.Errorf("discrepancy %s: %w", r.ID, err)
 			}
 		}
-		return results.Close()
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("resolve %d discrepancies: %w", len(list), err)
@@ -121,59 +115,33 @@ func lockBreaks(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (map[uuid.UUID]
 	return stored, nil
 }
 
-// queueResolution queues one resolution's statements and returns the
-// checks of their results, in order.
-func queueResolution(batch *pgx.Batch, d Discrepancy, r Resolution) ([]func(pgx.BatchResults) error, error) {
+// resolveOne posts the resolution's entry, if any, moves the break and
+// appends the resolution to the cycle's event log, with actor and reason.
+func resolveOne(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, d Discrepancy, r Resolution) error {
 	status, err := recon.StatusAfter(r.Action)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var checks []func(pgx.BatchResults) error
 	var entry *uuid.UUID
 	if r.Entry != nil {
-		if err := r.Entry.Validate(); err != nil {
-			return nil, err
+		if _, err := postEntryTx(ctx, tx, keys, *r.Entry); err != nil {
+			return err
 		}
 		entry = &r.Entry.ID
-		checks = append(checks, queueEntry(batch, *r.Entry)...)
 	}
-	batch.Queue(`UPDATE discrepancies SET status = $2, resolution_action = $3, resolved_by = $4, resolution_reason = $5,
+	tag, err := tx.Exec(ctx, `UPDATE discrepancies SET status = $2, resolution_action = $3, resolved_by = $4, resolution_reason = $5,
 		resolved_at = now(), journal_entry = $6 WHERE id = $1 AND status = 'open'`, d.ID, status, r.Action, r.Actor, r.Reason, entry)
-	checks = append(checks, func(br pgx.BatchResults) error {
-		tag, err := br.Exec()
-		if err == nil && tag.RowsAffected() != 1 {
-			err = fmt.Errorf("%w: discrepancy %s changed while it was being resolved", ErrConflict, d.ID)
-		}
+	if err != nil {
 		return err
-	})
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("%w: it changed while it was being resolved", ErrConflict)
+	}
 	payload, err := json.Marshal(map[string]any{"discrepancy": d.ID, "pair": d.Pair, "kind": d.Kind, "key": d.Key,
 		"action": r.Action, "reason": r.Reason, "journal_entry": entry})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	key := "discrepancy/" + d.ID.String()
 	e := Event{CycleID: d.CycleID, Kind: lifecycle.EventDiscrepancyResolved, Step: lifecycle.StepReconcile, Actor: r.Actor, Payload: payload}
-	batch.Queue(chainEventSQL, chainEventArgs(e, &key)...)
-	checks = append(checks, execOnly)
-	return checks, nil
-}
-
-// queueEntry queues a journal entry and its lines; a repeated entry ID
-// adds nothing, and the database checks the entry balances at commit.
-func queueEntry(batch *pgx.Batch, e ledger.Entry) []func(pgx.BatchResults) error {
-	accounts, currencies, amounts := make([]string, len(e.Lines)), make([]string, len(e.Lines)), make([]int64, len(e.Lines))
-	for i, l := range e.Lines {
-		accounts[i], currencies[i], amounts[i] = l.Account, l.Currency, l.Amount
-	}
-	batch.Queue(`INSERT INTO journal_entries (id, cycle_id, kind, reverses, description) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO NOTHING`, e.ID, e.CycleID, e.Kind, e.Reverses, e.Description)
-	batch.Queue(`INSERT INTO journal_lines (entry_id, line_no, account, currency, amount)
-		SELECT $1, n, a, c, v FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS l(a, c, v, n)
-		ON CONFLICT DO NOTHING`, e.ID, accounts, currencies, amounts)
-	return []func(pgx.BatchResults) error{execOnly, execOnly}
-}
-
-func execOnly(br pgx.BatchResults) error {
-	_, err := br.Exec()
-	return err
+	return appendExternalEvent(ctx, tx, keys, e, "discrepancy/"+d.ID.String())
 }

@@ -22,39 +22,25 @@ func StagingTable(cycleID uuid.UUID) pgx.Identifier {
 	return pgx.Identifier{"staged_" + strings.ReplaceAll(cycleID.String(), "-", "")}
 }
 
-// CreateStaging creates the cycle's partition if it does not exist yet. The
-// table is created alone and then attached, which only takes a share-update
-// lock on the parent, so pulls of other cycles are not held up.
+// CreateStaging creates the cycle's partition if it does not exist yet.
+// The application role owns no table, so a function of the owner's
+// creates and attaches it (migration 00025).
 func (s *Store) CreateStaging(ctx context.Context, cycleID uuid.UUID) error {
-	table := StagingTable(cycleID).Sanitize()
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('staging:' || $1::text))`, cycleID); err != nil {
-			return err
-		}
-		var attached bool
-		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-			WHERE c.relname = $1 AND i.inhparent = 'staged_records'::regclass)`, StagingTable(cycleID)[0]).Scan(&attached)
-		if err != nil || attached {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (LIKE staged_records)`); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `ALTER TABLE staged_records ATTACH PARTITION `+table+
-			` FOR VALUES IN ('`+cycleID.String()+`')`)
-		return err
-	})
-	if err != nil {
+	if _, err := s.Pool.Exec(ctx, `SELECT settleflow_create_staging($1)`, cycleID); err != nil {
 		return fmt.Errorf("create staging of cycle %s: %w", cycleID, err)
 	}
 	return nil
 }
 
-// DropStaging removes the cycle's partition and quarantine: the undo of a
-// pull. Staging is scratch space, not the books.
+// DropStaging removes the cycle's partition, quarantine and totals, and
+// what it registered as settled: the undo of a pull. Staging is scratch
+// space, not the books.
 func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+StagingTable(cycleID).Sanitize()); err != nil {
+		if err := unregister(ctx, tx, cycleID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT settleflow_drop_staging($1)`, cycleID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM cycle_totals WHERE cycle_id = $1`, cycleID); err != nil {
@@ -67,6 +53,14 @@ func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 		return fmt.Errorf("drop staging of cycle %s: %w", cycleID, err)
 	}
 	return nil
+}
+
+// analyze refreshes a table's statistics through the owner's function:
+// only an owner may ANALYZE, and for anyone else PostgreSQL skips it with
+// no more than a warning.
+func (s *Store) analyze(ctx context.Context, table pgx.Identifier) error {
+	_, err := s.Pool.Exec(ctx, `SELECT settleflow_analyze($1::regclass)`, table.Sanitize())
+	return err
 }
 
 // DiscardSource removes one source's staged and quarantined records from

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settleflow/settleflow/internal/audit"
 	"github.com/settleflow/settleflow/internal/statement"
 )
 
@@ -25,12 +26,26 @@ type Statement struct {
 	StatusNote string
 }
 
-// PublishStatement stores the statement unless the cycle already has one for
-// the partner; it returns the stored statement either way.
+// PublishStatement stores the statement, sealed and chained to the
+// previous statement, unless the cycle already has one for the partner; it
+// returns the stored statement either way.
 func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, error) {
-	_, err := s.Pool.Exec(ctx, `INSERT INTO statements (id, cycle_id, partner, status, content_json, content_csv, sha256)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		st.ID, st.CycleID, st.Partner, statement.StatusPublished, string(st.JSON), st.CSV, st.SHA256)
+	keys, err := s.sealer()
+	if err != nil {
+		return Statement{}, fmt.Errorf("publish statement for %s in cycle %s: %w", st.Partner, st.CycleID, err)
+	}
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if err := lockChain(ctx, tx, audit.StatementChain); err != nil {
+			return err
+		}
+		var exists bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM statements WHERE id = $1 OR (cycle_id = $2 AND partner = $3))`,
+			st.ID, st.CycleID, st.Partner).Scan(&exists)
+		if err != nil || exists {
+			return err
+		}
+		return insertStatement(ctx, tx, keys, st)
+	})
 	if err != nil {
 		return Statement{}, fmt.Errorf("publish statement for %s in cycle %s: %w", st.Partner, st.CycleID, err)
 	}
@@ -44,6 +59,30 @@ func (s *Store) PublishStatement(ctx context.Context, st Statement) (Statement, 
 		}
 	}
 	return Statement{}, fmt.Errorf("statement for %s in cycle %s: %w", st.Partner, st.CycleID, ErrNotFound)
+}
+
+// insertStatement seals the statement as the next of the chain, inserts it
+// and moves the chain's head. The seal covers the content by its SHA-256,
+// which verification recomputes from the stored bytes.
+func insertStatement(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, st Statement) error {
+	last, prev, err := chainEnd(ctx, tx, "statements")
+	if err != nil {
+		return err
+	}
+	sealed := audit.Statement{ID: st.ID, CycleID: st.CycleID, Partner: st.Partner, SHA256: st.SHA256, Seq: last + 1, PrevMAC: prev}
+	if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&sealed.CreatedAt); err != nil {
+		return err
+	}
+	seal := keys.Sign(sealed.Message())
+	_, err = tx.Exec(ctx, `INSERT INTO statements (id, cycle_id, partner, status, content_json, content_csv, sha256,
+			created_at, seq, prev_mac, mac, key_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		st.ID, st.CycleID, st.Partner, statement.StatusPublished, string(st.JSON), st.CSV, st.SHA256,
+		sealed.CreatedAt, sealed.Seq, prev, seal.MAC, seal.KeyID)
+	if err != nil {
+		return err
+	}
+	return sealHead(ctx, tx, keys, audit.Head{Chain: audit.StatementChain, Seq: sealed.Seq, Link: seal.MAC})
 }
 
 // SetStatementStatus moves a cycle's published statements to status (void or

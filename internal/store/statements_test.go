@@ -14,7 +14,7 @@ import (
 func TestStatementContentIsImmutable(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	st, _ := testenv.Database(t)
+	st, url := testenv.Database(t)
 	c := newCycle(t, ctx, st)
 
 	s := store.Statement{ID: uuid.New(), CycleID: c.ID, Partner: "acme",
@@ -37,13 +37,16 @@ func TestStatementContentIsImmutable(t *testing.T) {
 		t.Fatalf("%d statements after publishing twice, want 1", n)
 	}
 
-	_, err = st.Pool.Exec(ctx, `UPDATE statements SET content_json = '{"partner":"acme","lines":[]}' WHERE id = $1`, s.ID)
+	// The application may not even try (privileges_test.go); the trigger
+	// refuses everyone else, the owner too, until a superuser disables it.
+	su := testenv.Superuser(t, url)
+	_, err = su.Pool.Exec(ctx, `UPDATE statements SET content_json = '{"partner":"acme","lines":[]}' WHERE id = $1`, s.ID)
 	requireRefused(t, "UPDATE content_json", err, "immutable")
-	_, err = st.Pool.Exec(ctx, `UPDATE statements SET content_csv = 'x' WHERE id = $1`, s.ID)
+	_, err = su.Pool.Exec(ctx, `UPDATE statements SET content_csv = 'x' WHERE id = $1`, s.ID)
 	requireRefused(t, "UPDATE content_csv", err, "immutable")
-	_, err = st.Pool.Exec(ctx, `UPDATE statements SET sha256 = $2 WHERE id = $1`, s.ID, strings.Repeat("00", 32))
+	_, err = su.Pool.Exec(ctx, `UPDATE statements SET sha256 = $2 WHERE id = $1`, s.ID, strings.Repeat("00", 32))
 	requireRefused(t, "UPDATE sha256", err, "immutable")
-	_, err = st.Pool.Exec(ctx, `DELETE FROM statements WHERE id = $1`, s.ID)
+	_, err = su.Pool.Exec(ctx, `DELETE FROM statements WHERE id = $1`, s.ID)
 	requireRefused(t, "DELETE statement", err, "never deleted")
 
 	// The status may move, with a note; content stays as published.

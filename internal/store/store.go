@@ -13,19 +13,39 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/settleflow/settleflow/internal/audit"
 )
 
-// DefaultURL is the local development database.
-const DefaultURL = "postgres://postgres@127.0.0.1:5432/settleflow?sslmode=disable"
+// DefaultURL is the local development database as the application role;
+// DefaultMigrateURL is the same database as the local superuser, which
+// migrates (and creates the roles on the way).
+const (
+	DefaultURL        = "postgres://" + AppRole + "@127.0.0.1:5432/settleflow?sslmode=disable"
+	DefaultMigrateURL = "postgres://postgres@127.0.0.1:5432/settleflow?sslmode=disable"
+)
 
 // Store wraps a connection pool.
 type Store struct {
 	Pool *pgxpool.Pool
+	// Keys seal what is appended to the books and verify it (docs/audit.md).
+	// Without them the store reads everything and writes no book.
+	Keys *audit.Keyring
 }
 
 // Open connects to databaseURL and checks the connection.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, databaseURL)
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres %s: %w", redact(databaseURL), err)
+	}
+	// JIT compiling a statement costs ~200 ms and pays off only for
+	// expression-heavy analytics; settleflow's statements are scans, joins
+	// and sums whose plans are cheaper interpreted.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: %w", redact(databaseURL), err)
 	}

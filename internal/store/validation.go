@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ValidateParams are the rules of validate.Rules as the SQL takes them.
@@ -21,6 +22,9 @@ type ValidateParams struct {
 	Currencies []string
 	// RollbackSources are the sources whose rollbacks cancel bets.
 	RollbackSources []string
+	// Supersedes are the cycles of the same period this one settles again:
+	// the ids they settled are not re-sent ones.
+	Supersedes []uuid.UUID
 }
 
 // ValidationPass is what one validation pass found.
@@ -31,23 +35,39 @@ type ValidationPass struct {
 }
 
 // Validate applies the business rules to every staged record of the cycle
-// in one transaction: it quarantines each rule a record breaks and, in the
-// same pass over the records, sums the accepted ones per source, currency
-// and type into cycle_totals, which split and approval read instead of the
-// records. A record is accepted when quarantine holds no rule rejection for
-// it; nothing is written for it. Running it again gives the same result.
+// in one transaction: it decides the rollbacks, registers the records that
+// pass as settled by this cycle (the registry's unique key finds the ids
+// another cycle settled first), then in one pass over the records
+// quarantines each rule a record breaks and sums the accepted ones per
+// source, currency and type into cycle_totals, which split and approval
+// read instead of the records. A record is accepted when quarantine holds
+// no rule rejection for it; nothing is written for it in staging. Running
+// it again gives the same result.
 func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass, error) {
 	var res ValidationPass
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		if _, err := tx.Exec(ctx, bigWorkMem); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, rollbackDecisionsSQL(StagingTable(p.CycleID).Sanitize()),
-			p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies, p.RollbackSources); err != nil {
+		table := StagingTable(p.CycleID).Sanitize()
+		superseded := append([]uuid.UUID{}, p.Supersedes...) // never a NULL array
+		if _, err := tx.Exec(ctx, rollbackDecisionsSQL(table),
+			p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies, p.RollbackSources, p.CycleID, superseded); err != nil {
 			return fmt.Errorf("decide rollbacks: %w", err)
 		}
-		rows, err := tx.Query(ctx, validationPassSQL(StagingTable(p.CycleID).Sanitize()),
-			p.CycleID, p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies)
+		// A new table has no statistics: without them the joins below
+		// would hash the cycle's records instead of the few decisions.
+		if _, err := tx.Exec(ctx, `ANALYZE rollback_decisions`); err != nil {
+			return fmt.Errorf("analyze rollback decisions: %w", err)
+		}
+		if err := register(ctx, tx, table, p, superseded); err != nil {
+			return err
+		}
+		pass := []any{p.CycleID, p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies}
+		if _, err := tx.Exec(ctx, quarantineRulesSQL(table), pass...); err != nil {
+			return fmt.Errorf("quarantine rejects: %w", err)
+		}
+		rows, err := tx.Query(ctx, acceptedTotalsSQL(table), pass...)
 		if err != nil {
 			return fmt.Errorf("check records: %w", err)
 		}
@@ -123,4 +143,30 @@ func saveTotals(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, groups []tota
 		return fmt.Errorf("save totals: %w", err)
 	}
 	return nil
+}
+
+// register enters the cycle's records into the registry. Almost always no
+// key is there yet, and a plain insert is twice as fast as one that checks
+// each key for a conflict first; when one is (a re-sent id, or validation
+// run again), the plain insert fails on the unique key and the insert that
+// handles conflicts runs instead.
+func register(ctx context.Context, tx pgx.Tx, table string, p ValidateParams, superseded []uuid.UUID) error {
+	args := []any{p.CycleID, p.PeriodStart, p.PeriodEnd, p.Currencies, superseded}
+	err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+		_, err := sp.Exec(ctx, registerNewSQL(table), args[:4]...)
+		return err
+	})
+	if isUniqueViolation(err, "settled_records_pkey") {
+		_, err = tx.Exec(ctx, registerSQL(table), args...)
+	}
+	if err != nil {
+		return fmt.Errorf("register settled records: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports a unique_violation (23505) on constraint.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
 }

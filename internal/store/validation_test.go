@@ -62,9 +62,6 @@ func TestValidateAgreesWithRules(t *testing.T) {
 	if _, err := st.Validate(ctx, params(earlier)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Register(ctx, earlier); err != nil {
-		t.Fatal(err)
-	}
 	settled := settledOf(t, ctx, st, earlier)
 
 	c := cycleOf(t, ctx, st, scope, day, "running")
@@ -186,9 +183,10 @@ type settledRec struct {
 // settledOf reads back what a cycle registered, by id.
 func settledOf(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle) map[string]settledRec {
 	t.Helper()
-	rows, err := st.Pool.Query(ctx, `SELECT b.external_id, b.type, b.amount, b.currency,
+	rows, err := st.Pool.Query(ctx, `SELECT s.external_id, b.type, b.amount, b.currency,
 			EXISTS (SELECT 1 FROM settled_records r WHERE r.cancels = b.key)
-		FROM settled_records b WHERE b.cycle_id = $1`, c.ID)
+		FROM settled_records b JOIN staged_records s ON s.key = b.key AND s.cycle_id = b.cycle_id
+		WHERE b.cycle_id = $1`, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

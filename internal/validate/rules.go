@@ -17,7 +17,8 @@ const (
 	UnknownCurrency = "UNKNOWN_CURRENCY"
 	NegativeAmount  = "NEGATIVE_AMOUNT"
 	OutsidePeriod   = "OUTSIDE_PERIOD"
-	// ResentDuplicate: the id was settled by a cycle of another period.
+	// ResentDuplicate: the record breaks no other rule, but its id was
+	// settled by a cycle of another period.
 	ResentDuplicate = "RESENT_DUPLICATE"
 	// OrphanRollback: the bet is neither in this cycle nor settled earlier.
 	OrphanRollback = "ORPHAN_ROLLBACK"
@@ -99,10 +100,20 @@ func (r Rules) basic(t Txn) []Rejection {
 		reject(OutsidePeriod, "timestamp %s is outside the period [%s, %s)", t.Timestamp.UTC().Format(time.RFC3339),
 			r.PeriodStart.UTC().Format(time.RFC3339), r.PeriodEnd.UTC().Format(time.RFC3339))
 	}
-	if period, ok := r.SettledElsewhere(t.Source, t.ID); ok {
-		reject(ResentDuplicate, "id %q was already settled in period %s", t.ID, period)
-	}
 	return out
+}
+
+// resent refuses a record that breaks no other rule but whose id another
+// cycle of the scope settled first: settling it again would pay it twice.
+func (r Rules) resent(t Txn, others []Rejection) []Rejection {
+	if len(others) > 0 {
+		return others
+	}
+	if period, ok := r.SettledElsewhere(t.Source, t.ID); ok {
+		return []Rejection{{Source: t.Source, TransactionID: t.ID, Reason: ResentDuplicate,
+			Detail: fmt.Sprintf("id %q was already settled in period %s", t.ID, period)}}
+	}
+	return nil
 }
 
 // CheckAll returns every rule each record breaks; a record with none is
@@ -122,7 +133,7 @@ func (r Rules) CheckAll(txns []Txn) []Rejection {
 			rejectedBet[ref{t.Source, t.ID}] = len(rej) > 0
 		}
 		if t.Type != TypeRollback || !r.RollbackSources(t.Source) {
-			out = append(out, rej...)
+			out = append(out, r.resent(t, rej)...)
 		}
 	}
 	rollbacks := slices.DeleteFunc(slices.Clone(txns), func(t Txn) bool {
@@ -147,7 +158,7 @@ func (r Rules) CheckAll(txns []Txn) []Rejection {
 		if len(rej) == 0 {
 			cancelled[ref{t.Source, t.RefID}] = true
 		}
-		out = append(out, rej...)
+		out = append(out, r.resent(t, rej)...)
 	}
 	return out
 }

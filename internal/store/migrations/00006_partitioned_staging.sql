@@ -12,7 +12,7 @@ CREATE TABLE staged_records (
     pos          bigint      NOT NULL,
     -- record.Key(scope, source, external_id): the identity lookups across
     -- cycles use.
-    key          bigint      NOT NULL,
+    key          uuid        NOT NULL,
     amount       bigint      NOT NULL,
     occurred_at  timestamptz NOT NULL,
     source       text        NOT NULL,
@@ -27,9 +27,10 @@ CREATE TABLE staged_records (
 
 -- Accepted totals per source, currency and type, written by validation in
 -- the same pass that finds the rejects, so split and approval never read
--- the records again.
+-- the records again. No foreign key: a trigger per row would cost more
+-- than the rows, and validation writes them for its own cycle only.
 CREATE TABLE cycle_totals (
-    cycle_id uuid   NOT NULL REFERENCES cycles (id),
+    cycle_id uuid   NOT NULL,
     source   text   NOT NULL,
     currency text   NOT NULL,
     type     text   NOT NULL,
@@ -38,24 +39,25 @@ CREATE TABLE cycle_totals (
     PRIMARY KEY (cycle_id, source, currency, type)
 );
 
--- Every record a posted cycle settled, so no later cycle of the scope
--- settles the same id again (a partner re-sending it) and a rollback can
--- cancel a bet settled in an earlier period, once. Looked up by key; the
--- id itself confirms a match.
+-- Every record a cycle of the scope accepted, by record.Key: validation
+-- registers its accepted records and the unique key refuses an id another
+-- cycle settled, which is how a re-sent record is found; a rollback's row
+-- names the bet it cancelled, once. A cycle that is undone takes its rows
+-- back; a revision takes over the rows of the cycle it supersedes.
 CREATE TABLE settled_records (
-    key         bigint NOT NULL,
-    cycle_id    uuid   NOT NULL REFERENCES cycles (id),
-    amount      bigint NOT NULL,
-    source      text   NOT NULL,
-    external_id text   NOT NULL,
-    type        text   NOT NULL,
-    currency    text   NOT NULL,
-    -- For a settled rollback: the key of the bet it cancelled.
-    cancels     bigint
+    key       uuid   PRIMARY KEY,
+    cycle_id  uuid   NOT NULL,
+    amount    bigint NOT NULL,
+    type      text   NOT NULL,
+    currency  text   NOT NULL,
+    -- A settled rollback: the key of the bet it cancelled.
+    cancels   uuid,
+    -- The cycles that were sent this id again, each to quarantine its copy.
+    resent_by uuid[]
 );
-CREATE INDEX settled_records_key ON settled_records (key);
-CREATE INDEX settled_records_cycle ON settled_records (cycle_id);
+-- Partial, so the records that cancel nothing cost the index nothing.
 CREATE UNIQUE INDEX settled_records_cancel_once ON settled_records (cancels) WHERE cancels IS NOT NULL;
+CREATE INDEX settled_records_resent ON settled_records USING gin (resent_by) WHERE resent_by IS NOT NULL;
 
 -- Raw records are kept as the bytes received: they may not be valid JSON
 -- or even UTF-8, which is why they were rejected.
@@ -80,20 +82,21 @@ INSERT INTO staged_records (cycle_id, pos, key, amount, occurred_at, source, ext
                             player, type, currency, attrs, content_hash)
 SELECT s.cycle_id,
        row_number() OVER (PARTITION BY s.cycle_id ORDER BY s.occurred_at, s.transaction_id),
-       ('x' || left(encode(sha256(convert_to(c.scope, 'UTF8') || '\x00'::bytea || convert_to(s.source, 'UTF8')
-                                  || '\x00'::bytea || convert_to(s.transaction_id, 'UTF8')), 'hex'), 16))::bit(64)::bigint,
+       encode(substring(sha256(convert_to(c.scope, 'UTF8') || '\x00'::bytea || convert_to(s.source, 'UTF8')
+                               || '\x00'::bytea || convert_to(s.transaction_id, 'UTF8')) FROM 1 FOR 16), 'hex')::uuid,
        s.amount, s.occurred_at, s.source, s.transaction_id, s.ref_transaction_id, s.player_id, s.type, s.currency,
        jsonb_build_object('game_code', s.game_code, 'round_id', s.round_id),
        decode(s.content_hash, 'hex')
 FROM staged_transactions s JOIN cycles c ON c.id = s.cycle_id;
 
--- Settled cycles register what they settled, as posting does from now on.
-INSERT INTO settled_records (key, cycle_id, amount, source, external_id, type, currency)
-SELECT s.key, s.cycle_id, s.amount, s.source, s.external_id, s.type, s.currency
+-- Settled cycles register what they settled, as validation does from now on.
+INSERT INTO settled_records (key, cycle_id, amount, type, currency)
+SELECT DISTINCT ON (s.key) s.key, s.cycle_id, s.amount, s.type, s.currency
 FROM staged_records s JOIN cycles c ON c.id = s.cycle_id
 WHERE c.status = 'completed'
   AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = s.cycle_id AND q.source = s.source
-                  AND q.record_key = s.external_id AND q.stage = 'rules');
+                  AND q.record_key = s.external_id AND q.stage = 'rules')
+ORDER BY s.key, c.period_start;
 
 DROP TABLE staged_transactions;
 

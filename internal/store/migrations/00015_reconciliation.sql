@@ -1,8 +1,18 @@
 -- +goose Up
--- Discrepancy IDs are UUID v5 of the cycle and the break, computed where
--- the breaks are found: in SQL, set-based. uuid-ossp is a trusted
--- extension, so the database owner may create it.
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+-- Discrepancy IDs are name-based UUIDs of the cycle (the namespace) and the
+-- break, computed where the breaks are found: in SQL, set-based. Core
+-- PostgreSQL has SHA-256 but not the SHA-1 of version 5, and an extension's
+-- objects would belong to the bootstrap superuser, so the IDs are version 8
+-- built as RFC 9562 (appendix B.2) builds a SHA-256 name-based UUID: the
+-- first 16 bytes of SHA-256(namespace || name), version and variant bits
+-- set. recon.DiscrepancyID computes the same in Go.
+-- +goose StatementBegin
+CREATE FUNCTION settleflow_name_uuid(namespace uuid, name text) RETURNS uuid
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT encode(set_byte(set_byte(h, 6, (get_byte(h, 6) & 15) | 128), 8, (get_byte(h, 8) & 63) | 128), 'hex')::uuid
+    FROM (SELECT substring(sha256(uuid_send(namespace) || convert_to(name, 'UTF8')) FROM 1 FOR 16) AS h) x
+$$;
+-- +goose StatementEnd
 
 -- Every break reconciliation finds, one row each, with both sides. A
 -- record of a pair ends matched or in exactly one row of that pair. Rows
@@ -51,7 +61,9 @@ CREATE TABLE discrepancies (
     resolved_by        text,
     resolution_reason  text,
     resolved_at        timestamptz,
-    journal_entry      uuid        REFERENCES journal_entries (id),
+    -- The adjustment's entry. Not a foreign key: nothing outside the books
+    -- may hold them in place.
+    journal_entry      uuid,
     carried_from       uuid        REFERENCES discrepancies (id),
     created_at         timestamptz NOT NULL DEFAULT now(),
     CHECK ((status = 'open') = (resolved_by IS NULL)),
@@ -110,3 +122,4 @@ ALTER TABLE cycle_events DROP COLUMN writer_key;
 DROP TABLE recon_runs;
 DROP TABLE recon_tallies;
 DROP TABLE discrepancies;
+DROP FUNCTION settleflow_name_uuid(uuid, text);
