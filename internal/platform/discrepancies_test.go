@@ -9,29 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/recon"
-	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
-
-func export(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle) [][]string {
-	t.Helper()
-	_, list, err := platform.ListDiscrepancies(ctx, st, platform.BreakQuery{Cycle: c.WorkflowID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := platform.WriteDiscrepanciesCSV(&buf, list); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
 
 func encode(t *testing.T, rows [][]string) *bytes.Buffer {
 	t.Helper()
@@ -61,7 +42,7 @@ func TestDiscrepancyCSVRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	st, _ := testenv.Database(t)
 	c := testenv.ReconciledCycle(t, ctx, st)
-	rows := export(t, ctx, st, c)
+	rows := testenv.ExportRows(t, ctx, st, c.WorkflowID)
 	if len(rows) != 11 {
 		t.Fatalf("export has %d rows, want a header and 10 breaks", len(rows))
 	}
@@ -96,35 +77,16 @@ func TestDiscrepancyCSVRoundTrip(t *testing.T) {
 			t.Errorf("%s %s: %s by %s, want %s by carol", d.Kind, d.Key, d.Status, d.ResolvedBy, want[d.ID.String()])
 		}
 	}
-	requireBalanced(t, ctx, st, c, 4)
+	testenv.RequireBalanced(t, ctx, st, c.ID, 4)
 
 	again, err := platform.ImportDiscrepancies(ctx, st, bytes.NewReader(file.Bytes()), "carol")
 	if err != nil || again != (platform.ImportResult{Rows: 10, Already: 10}) {
 		t.Fatalf("importing the same file again: %+v %v", again, err)
 	}
-	requireBalanced(t, ctx, st, c, 4)
+	testenv.RequireBalanced(t, ctx, st, c.ID, 4)
 	events, err := st.Events(ctx, c.ID)
 	if err != nil || len(events) != 10 || st.VerifyEvents(ctx, c.ID) != nil {
 		t.Fatalf("event log has %d events (%v), want one per resolution, chained", len(events), err)
-	}
-}
-
-// requireBalanced checks the cycle's journal holds the adjustments, each
-// balanced, and the whole balanced.
-func requireBalanced(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, adjustments int) {
-	t.Helper()
-	ids, err := st.EntriesOfKind(ctx, c.ID, ledger.KindAdjustment)
-	if err != nil || len(ids) != adjustments {
-		t.Fatalf("%d adjustment entries (%v), want %d", len(ids), err, adjustments)
-	}
-	lines, err := st.CycleLines(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for cur, sum := range ledger.Balance(lines) {
-		if sum != 0 {
-			t.Errorf("journal of the cycle is off by %d %s", sum, cur)
-		}
 	}
 }
 
@@ -135,7 +97,7 @@ func TestDiscrepancyImportRefusesAndAppliesNothing(t *testing.T) {
 	ctx := context.Background()
 	st, _ := testenv.Database(t)
 	c := testenv.ReconciledCycle(t, ctx, st)
-	rows := export(t, ctx, st, c)
+	rows := testenv.ExportRows(t, ctx, st, c.WorkflowID)
 	byKind := map[string]int{}
 	for i, row := range rows[1:] {
 		byKind[row[column("kind")]] = i + 1

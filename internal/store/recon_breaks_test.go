@@ -127,14 +127,7 @@ func TestControlTotalsFindMissingRecords(t *testing.T) {
 		"2026-11-01/EUR/deposit":    "3 records missing",
 		"2026-11-01/KRW/chargeback": "1 records more than reported",
 	}
-	if len(got) != len(want) {
-		t.Errorf("breaks %v, want %v", got, want)
-	}
-	for key, detail := range want {
-		if !strings.Contains(got[key], detail) {
-			t.Errorf("%s: detail %q, want it to say %q", key, got[key], detail)
-		}
-	}
+	requireBreaks(t, got, want, strings.Contains)
 }
 
 // A carried break joins the next period's reconciliation: when its
@@ -192,14 +185,7 @@ func TestCarriedBreaksMeetLateCounterparts(t *testing.T) {
 		"t-2": "AMOUNT_MISMATCH open t-2|",
 		"t-3": "MISSING_RIGHT open |",
 	}
-	if len(got) != len(want) {
-		t.Errorf("breaks %v, want %v", got, want)
-	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: %q, want %q", k, got[k], w)
-		}
-	}
+	requireBreaks(t, got, want, func(g, w string) bool { return g == w })
 	accountedOnce(t, ctx, st, next, pair)
 	// Taken in once: a third period finds nothing left to carry.
 	third := cycleOf(t, ctx, st, scope, day.Add(48*time.Hour), "running")
@@ -215,10 +201,8 @@ func TestValueAndRankAgreeWithGo(t *testing.T) {
 	ctx := testContext(t)
 	st, _ := testenv.Database(t)
 	c := newStagedCycle(t, ctx, st)
-	provider, wallet := gamesWorld(rand.New(rand.NewPCG(21, 34)), 600)
-	provider = append(provider, canonical(record.KindProvider, "odd", "", "p", "bet", 77, "XXX", periodStart.Add(time.Hour)))
-	stage(t, ctx, st, c, "agg", store.StagedPage{Records: provider})
-	stage(t, ctx, st, c, "wallet", store.StagedPage{Records: wallet})
+	stageGames(t, ctx, st, c, rand.New(rand.NewPCG(21, 34)), 600,
+		canonical(record.KindProvider, "odd", "", "p", "bet", 77, "XXX", periodStart.Add(time.Hour)))
 	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	q, err := recon.ParseQuote("q", day.Format(time.DateOnly), "USD", "KRW", "1385.25")
 	if err != nil {
@@ -266,4 +250,18 @@ func ratOf(t *testing.T, s string) *big.Rat {
 		t.Fatalf("rate %q", s)
 	}
 	return r
+}
+
+// requireBreaks checks the breaks by key are those wanted, each as match
+// says.
+func requireBreaks(t *testing.T, got, want map[string]string, match func(got, want string) bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("breaks %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if !match(got[k], w) {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
 }

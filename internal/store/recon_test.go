@@ -78,6 +78,17 @@ func gamesWorld(rng *rand.Rand, n int) (provider, wallet []record.Record) {
 	return provider, wallet
 }
 
+// stageGames stages a gamesWorld of n transactions, and extra provider
+// records, as sources "agg" and "wallet".
+func stageGames(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, rng *rand.Rand, n int, extra ...record.Record) (provider, wallet []record.Record) {
+	t.Helper()
+	provider, wallet = gamesWorld(rng, n)
+	provider = append(provider, extra...)
+	stage(t, ctx, st, c, "agg", store.StagedPage{Records: provider})
+	stage(t, ctx, st, c, "wallet", store.StagedPage{Records: wallet})
+	return provider, wallet
+}
+
 func indexOf(types [][2]string, tm [2]string) int {
 	for i, x := range types {
 		if x == tm {
@@ -189,9 +200,7 @@ func TestReconcileOneToOneAgreesWithModel(t *testing.T) {
 	ctx := testContext(t)
 	st, _ := testenv.Database(t)
 	c := newStagedCycle(t, ctx, st)
-	provider, wallet := gamesWorld(rand.New(rand.NewPCG(3, 5)), 3000)
-	stage(t, ctx, st, c, "agg", store.StagedPage{Records: provider})
-	stage(t, ctx, st, c, "wallet", store.StagedPage{Records: wallet})
+	provider, wallet := stageGames(t, ctx, st, c, rand.New(rand.NewPCG(3, 5)), 3000)
 	pairs := gamesPairs(t)
 	cfg := recon.Config{ReportingCurrency: "USD", Gate: recon.Gate{Action: recon.GateApprove}, Pairs: pairs}
 	if run := reconcile(t, ctx, st, c, cfg); run.AlreadyDone {

@@ -1,13 +1,17 @@
 package testenv
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/store"
@@ -71,5 +75,43 @@ func stageAll(tb testing.TB, ctx context.Context, st *store.Store, c store.Cycle
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// ExportRows is discrepancy export of a cycle (workflow or cycle ID), read
+// back as CSV rows, header first.
+func ExportRows(tb testing.TB, ctx context.Context, st *store.Store, cycle string) [][]string {
+	tb.Helper()
+	_, list, err := platform.ListDiscrepancies(ctx, st, platform.BreakQuery{Cycle: cycle})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := platform.WriteDiscrepanciesCSV(&buf, list); err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rows
+}
+
+// RequireBalanced checks a cycle's journal holds the given number of
+// adjustment entries and balances in every currency.
+func RequireBalanced(tb testing.TB, ctx context.Context, st *store.Store, cycleID uuid.UUID, adjustments int) {
+	tb.Helper()
+	ids, err := st.EntriesOfKind(ctx, cycleID, ledger.KindAdjustment)
+	if err != nil || len(ids) != adjustments {
+		tb.Fatalf("%d adjustment entries (%v), want %d", len(ids), err, adjustments)
+	}
+	lines, err := st.CycleLines(ctx, cycleID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for cur, sum := range ledger.Balance(lines) {
+		if sum != 0 {
+			tb.Errorf("the journal of cycle %s is off by %d %s", cycleID, sum, cur)
+		}
 	}
 }

@@ -155,7 +155,7 @@ func TestReconciliationFindsExactlyTheInjectedBreaks(t *testing.T) {
 	if _, err := wait(t, r, s); err != nil {
 		t.Fatalf("cycle failed: %v", err)
 	}
-	requireLedgerBalanced(t, r, c.ID.String(), perKindStatus(list, recon.StatusOpen, recon.AmountMismatch)+perKind[recon.MissingRight])
+	testenv.RequireBalanced(t, ctx, r.Store, c.ID, perKindStatus(list, recon.StatusOpen, recon.AmountMismatch)+perKind[recon.MissingRight])
 	if kinds := eventKinds(t, r, s.WorkflowID); count(kinds, "discrepancy.resolved:bob") != res.Resolved {
 		t.Errorf("%d resolutions in the event log, want %d", count(kinds, "discrepancy.resolved:bob"), res.Resolved)
 	}

@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/google/uuid"
+
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/recon"
@@ -156,7 +157,7 @@ func TestOpenBreaksBlockUntilResolved(t *testing.T) {
 	if !res.Posting.Balanced || res.Reconciliation.Total.Open != 0 || res.Reconciliation.Total.Resolved != 1 {
 		t.Errorf("result: posting %+v reconciliation %+v", res.Posting, res.Reconciliation)
 	}
-	requireLedgerBalanced(t, r, res.CycleID, 1)
+	testenv.RequireBalanced(t, context.Background(), r.Store, uuid.MustParse(res.CycleID), 1)
 	r.SaveGolden(t, s.WorkflowID, s.RunID, "cycle-reconcile-blocked-v3")
 }
 
@@ -175,44 +176,12 @@ func waitEpisode(t *testing.T, r *testenv.Rig, workflowID string, episode int) (
 	return st
 }
 
-func requireLedgerBalanced(t *testing.T, r *testenv.Rig, cycleID string, adjustments int) {
-	t.Helper()
-	c, err := platform.FindCycle(context.Background(), r.Store, cycleID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := r.Store.EntriesOfKind(context.Background(), c.ID, ledger.KindAdjustment)
-	if err != nil || len(ids) != adjustments {
-		t.Fatalf("%d adjustment entries (%v), want %d", len(ids), err, adjustments)
-	}
-	lines, err := r.Store.CycleLines(context.Background(), c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for cur, sum := range ledger.Balance(lines) {
-		if sum != 0 {
-			t.Errorf("cycle journal off by %d %s", sum, cur)
-		}
-	}
-}
-
 // exportEditImport resolves every open break through the CSV round trip:
 // decide picks each row's action.
 func exportEditImport(t *testing.T, st *store.Store, workflowID, actor string, decide func(kind string) string) platform.ImportResult {
 	t.Helper()
 	ctx := context.Background()
-	_, list, err := platform.ListDiscrepancies(ctx, st, platform.BreakQuery{Cycle: workflowID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := platform.WriteDiscrepanciesCSV(&buf, list); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := testenv.ExportRows(t, ctx, st, workflowID)
 	status, kind := slices.Index(rows[0], "status"), slices.Index(rows[0], "kind")
 	for _, row := range rows[1:] {
 		if row[status] == recon.StatusOpen {
