@@ -16,6 +16,7 @@ import (
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
 	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/internal/telemetry"
 )
 
 // Activities holds what the activities share. One value serves every
@@ -31,6 +32,8 @@ type Activities struct {
 	// (see feed.NewHTTPClient).
 	HTTP *http.Client
 	Log  *slog.Logger
+	// Metrics records settleflow's own metrics; nil records none.
+	Metrics *telemetry.Metrics
 }
 
 // ErrBadData marks failures that retrying cannot fix: invalid input or

@@ -49,6 +49,13 @@ func (a *Activities) CheckApproval(ctx context.Context, in CycleRef) (ApprovalCh
 		return ApprovalCheck{}, err
 	}
 	reasons = append(reasons, breaks...)
+	anomalies, err := a.Store.Anomalies(ctx, in.CycleID)
+	if err != nil {
+		return ApprovalCheck{}, err
+	}
+	for _, an := range anomalies {
+		reasons = append(reasons, "stage-3 anomaly: "+an.Description)
+	}
 	if rules.NewAgreementVersion {
 		changed, err := a.newAgreementVersions(ctx, c)
 		if err != nil {

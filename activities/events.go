@@ -9,9 +9,13 @@ import (
 // RecordEvent appends one entry to the cycle's event log and moves its
 // status projection. The workflow numbers events, so a retry is a no-op.
 func (a *Activities) RecordEvent(ctx context.Context, in EventInput) error {
-	return a.Store.AppendEvent(ctx, store.Event{
+	err := a.Store.AppendEvent(ctx, store.Event{
 		CycleID: in.CycleID, Seq: in.Seq, Kind: in.Kind, Step: in.Step, Actor: in.Actor, Payload: in.Payload,
 	}, store.Projection{Status: in.Status, CurrentStep: in.CurrentStep})
+	if err == nil {
+		a.observeEvent(ctx, in)
+	}
+	return err
 }
 
 // Close stores the cycle's summary and, for a revision, marks the cycle it

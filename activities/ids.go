@@ -30,3 +30,8 @@ func SettlementID(scope string, periodStart, periodEnd time.Time, revision int) 
 func StepID(cycleID uuid.UUID, what string) uuid.UUID {
 	return uuid.NewSHA1(cycleID, []byte(what))
 }
+
+// PurgeID is the ID of the retention purge run by one workflow execution.
+func PurgeID(workflowID, runID string) uuid.UUID {
+	return uuid.NewSHA1(namespace, []byte("purge/"+workflowID+"/"+runID))
+}

@@ -33,7 +33,7 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 	}
 	res := PostResult{EntryID: id, Lines: len(entry.Lines)}
 	if len(entry.Lines) > 0 {
-		if res.Posted, err = a.Store.PostEntry(ctx, entry); err != nil {
+		if res.Posted, err = a.postEntry(ctx, c.Scope, entry); err != nil {
 			return PostResult{}, err
 		}
 	}
@@ -41,7 +41,7 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 		// The revision replaces the earlier settlement: reverse it.
 		prev := settlementEntryID(*c.Supersedes)
 		reason := fmt.Sprintf("superseded by revision %d (cycle %s)", c.Revision, c.ID)
-		if err := a.reverseEntry(ctx, prev, StepID(c.ID, "journal/supersede"), c.ID, reason); err != nil {
+		if err := a.reverseEntry(ctx, c.Scope, prev, StepID(c.ID, "journal/supersede"), c.ID, reason); err != nil {
 			return PostResult{}, err
 		}
 	}
@@ -55,11 +55,15 @@ func (a *Activities) Post(ctx context.Context, in CycleRef) (PostResult, error) 
 // the earlier settlement stands again.
 func (a *Activities) Reverse(ctx context.Context, in CompensateInput) (PostResult, error) {
 	ref := CycleRef{CycleID: in.CycleID}
-	id := StepID(in.CycleID, "journal/reversal")
-	if err := a.reverseEntry(ctx, settlementEntryID(in.CycleID), id, in.CycleID, "reversal: "+in.Reason); err != nil {
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil {
 		return PostResult{}, err
 	}
-	err := a.reverseEntry(ctx, StepID(in.CycleID, "journal/supersede"), StepID(in.CycleID, "journal/supersede-undone"),
+	id := StepID(in.CycleID, "journal/reversal")
+	if err := a.reverseEntry(ctx, c.Scope, settlementEntryID(in.CycleID), id, in.CycleID, "reversal: "+in.Reason); err != nil {
+		return PostResult{}, err
+	}
+	err = a.reverseEntry(ctx, c.Scope, StepID(in.CycleID, "journal/supersede"), StepID(in.CycleID, "journal/supersede-undone"),
 		in.CycleID, "reinstated: "+in.Reason)
 	if err != nil {
 		return PostResult{}, err
@@ -70,7 +74,7 @@ func (a *Activities) Reverse(ctx context.Context, in CompensateInput) (PostResul
 
 // reverseEntry posts, under this cycle, the reversal of an entry if the
 // entry exists; an entry never posted (an empty split) needs none.
-func (a *Activities) reverseEntry(ctx context.Context, original, reversalID, cycleID uuid.UUID, description string) error {
+func (a *Activities) reverseEntry(ctx context.Context, scope string, original, reversalID, cycleID uuid.UUID, description string) error {
 	entry, err := a.Store.Entry(ctx, original)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -80,7 +84,7 @@ func (a *Activities) reverseEntry(ctx context.Context, original, reversalID, cyc
 	}
 	rev := entry.Reversal(reversalID, description)
 	rev.CycleID = cycleID
-	_, err = a.Store.PostEntry(ctx, rev)
+	_, err = a.postEntry(ctx, scope, rev)
 	return err
 }
 

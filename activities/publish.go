@@ -21,8 +21,12 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	if err != nil {
 		return PublishResult{}, err
 	}
+	statements := statementsByPartner(c, shares)
+	if err := a.cover(ctx, c, statements); err != nil {
+		return PublishResult{}, err
+	}
 	var res PublishResult
-	for _, st := range statementsByPartner(c, shares) {
+	for _, st := range statements {
 		r, err := statement.Render(st)
 		if err != nil {
 			return PublishResult{}, badData(err)
@@ -59,6 +63,22 @@ func (a *Activities) Void(ctx context.Context, in CompensateInput) (int64, error
 	}
 	_, err = a.Store.RestoreStatements(ctx, *c.Supersedes, "revision "+c.ID.String()+" was undone: "+in.Reason)
 	return n, err
+}
+
+// cover puts the cycle's stored summary on its statement. The summary
+// speaks of the whole scope, so it goes only on the statement of a cycle
+// that settles a single partner: one partner must not read another's
+// figures.
+func (a *Activities) cover(ctx context.Context, c store.Cycle, statements []statement.Statement) error {
+	if len(statements) != 1 {
+		return nil
+	}
+	text, ok, err := a.Store.Summary(ctx, c.ID)
+	if err != nil || !ok {
+		return err
+	}
+	statements[0].Cover = text
+	return nil
 }
 
 // statementsByPartner groups shares, ordered by partner, into one

@@ -33,6 +33,13 @@ func (a *Activities) FinishPull(ctx context.Context, in FinishInput) (PullResult
 	}
 	p.Inserted, p.Conflicts = int(staged.Staged), int(staged.Conflicts)
 	p.Duplicates = p.Received - p.Inserted - p.Conflicts
+	if a.Metrics != nil {
+		c, err := a.Store.Cycle(ctx, in.CycleID)
+		if err != nil {
+			return PullResult{}, err
+		}
+		a.Metrics.Pulled(ctx, c.Scope, in.Source, int64(p.Received+p.Rejects))
+	}
 	return res, nil
 }
 

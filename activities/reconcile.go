@@ -100,12 +100,16 @@ func (a *Activities) reconcileResult(ctx context.Context, in CycleRef, cfg recon
 // for the cycle's breaks is reversed by an entry of its own. The breaks
 // stay on record; an undone cycle's breaks can no longer be resolved.
 func (a *Activities) UndoReconcile(ctx context.Context, in CompensateInput) error {
+	c, err := a.Store.Cycle(ctx, in.CycleID)
+	if err != nil {
+		return err
+	}
 	ids, err := a.Store.EntriesOfKind(ctx, in.CycleID, ledger.KindAdjustment)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if err := a.reverseEntry(ctx, id, recon.ReversalEntryID(id), in.CycleID, "reversal: "+in.Reason); err != nil {
+		if err := a.reverseEntry(ctx, c.Scope, id, recon.ReversalEntryID(id), in.CycleID, "reversal: "+in.Reason); err != nil {
 			return err
 		}
 	}

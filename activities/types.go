@@ -165,6 +165,10 @@ type EventInput struct {
 	Payload     json.RawMessage
 	Status      string
 	CurrentStep *string
+	// Scope and Took feed the metrics: the cycle's scope, and for the end
+	// of a step how long its last attempt ran.
+	Scope string
+	Took  time.Duration
 }
 
 // CloseInput carries the summary stored with the completed cycle.

@@ -47,6 +47,9 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	if err != nil {
 		return ValidateResult{}, err
 	}
+	if err := a.observeValidated(ctx, c); err != nil {
+		return ValidateResult{}, err
+	}
 	return ValidateResult{Staged: counts.Staged, Accepted: counts.Accepted, Rejected: counts.Rejected,
 		FormatRejects: counts.FormatRejects, Conflicts: counts.Conflicts, ByReason: counts.ByReason}, nil
 }

@@ -8,10 +8,14 @@ import (
 )
 
 // approve is the approval gate. When the scope's rules ask for approval
-// (amounts or rejects above thresholds, a new agreement version, or always)
+// (amounts or rejects above thresholds, a new agreement version, a stage-3
+// anomaly, or always)
 // the cycle waits for an operator other than the one who started it to
 // approve or reject; a rejection or abort ends the cycle.
 func (c *cycle) approve(ctx workflow.Context) error {
+	if err := c.checkHistory(ctx); err != nil {
+		return err
+	}
 	var check activities.ApprovalCheck
 	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.CheckApproval, c.ref()).Get(ctx, &check); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/settle"
+	"github.com/settleflow/settleflow/internal/trend"
 )
 
 func testInput() CycleInput {
@@ -32,9 +33,10 @@ type fakeSteps struct {
 	failTimes int // 0: the failing step fails every time
 	failures  int
 	approval  []string // reasons the approval gate opens for
-	optional  bool     // the source is optional
-	undoFails int      // Reverse fails this many times before it works
-	gate      int      // reconcile is held by open breaks this many times
+	anomalies []trend.Anomaly
+	optional  bool // the source is optional
+	undoFails int  // Reverse fails this many times before it works
+	gate      int  // reconcile is held by open breaks this many times
 	mu        sync.Mutex
 	undone    []string
 	events    []string
@@ -129,6 +131,9 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 	})
 	env.OnActivity(acts.CheckApproval, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ApprovalCheck, error) {
 		return activities.ApprovalCheck{Needed: len(f.approval) > 0, Reasons: f.approval}, nil
+	})
+	env.OnActivity(acts.CheckHistory, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.HistoryCheck, error) {
+		return activities.HistoryCheck{Anomalies: f.anomalies, Summary: "GGR in KRW held at the trailing 3-cycle mean."}, nil
 	})
 	env.OnActivity(acts.Alert, mock.Anything, mock.Anything).Return(func(context.Context, activities.AlertInput) error {
 		f.mu.Lock()

@@ -3,6 +3,7 @@ package workflows
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -20,6 +21,7 @@ type event struct {
 	status      string
 	currentStep *string
 	payload     map[string]any
+	took        time.Duration // a step's last attempt, when the event ends it
 }
 
 // record appends an event through a local activity; a cycle that was never
@@ -35,7 +37,7 @@ func (c *cycle) record(ctx workflow.Context, e event) error {
 	c.seq++
 	return workflow.ExecuteLocalActivity(eventOptions(ctx), "RecordEvent", activities.EventInput{
 		CycleID: c.id, Seq: c.seq, Kind: e.kind, Step: e.step, Actor: e.actor, Payload: payload,
-		Status: e.status, CurrentStep: e.currentStep,
+		Status: e.status, CurrentStep: e.currentStep, Scope: c.in.Scope, Took: e.took,
 	}).Get(ctx, nil)
 }
 

@@ -11,5 +11,6 @@ func Register(w worker.Registry, a *activities.Activities) {
 	w.RegisterWorkflow(SettlementCycle)
 	w.RegisterWorkflow(PullSource)
 	w.RegisterWorkflow(ScheduledCycle)
+	w.RegisterWorkflow(RetentionPurge)
 	w.RegisterActivity(a)
 }

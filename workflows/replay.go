@@ -32,6 +32,7 @@ func Replay(h *historypb.History) error {
 	r.RegisterWorkflow(SettlementCycle)
 	r.RegisterWorkflow(PullSource)
 	r.RegisterWorkflow(ScheduledCycle)
+	r.RegisterWorkflow(RetentionPurge)
 	return replayWith(r, h)
 }
 

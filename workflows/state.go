@@ -38,6 +38,7 @@ type cycle struct {
 	sources        []activities.SourceRef
 	pulled         map[string]bool
 	failedSources  []activities.SourceRef
+	historyChecked bool // stage 3 ran; a retried approval does not log it again
 	autoAbortAfter time.Duration
 	saga           []compensation
 	pending        *decision // an operator's decision not yet acted on
@@ -139,7 +140,7 @@ func (c *cycle) run(ctx workflow.Context, s step) error {
 	if s.name == lifecycle.StepOpen {
 		return nil // open records cycle.opened itself
 	}
-	return c.record(ctx, event{kind: kind, step: s.name, payload: map[string]any{"counts": st.Counts}})
+	return c.record(ctx, event{kind: kind, step: s.name, took: st.EndedAt.Sub(st.StartedAt), payload: map[string]any{"counts": st.Counts}})
 }
 
 func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
@@ -155,7 +156,8 @@ func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
 	st.EndedAt = workflow.Now(ctx)
 	if err != nil {
 		st.Status, st.Error = lifecycle.StepFailed, err.Error()
-		c.recordQuietly(ctx, event{kind: lifecycle.EventStepFailed, step: s.name, payload: map[string]any{"error": err.Error()}})
+		c.recordQuietly(ctx, event{kind: lifecycle.EventStepFailed, step: s.name, took: st.EndedAt.Sub(st.StartedAt),
+			payload: map[string]any{"error": err.Error()}})
 	}
 	return err
 }

@@ -48,6 +48,8 @@ type CycleResult struct {
 	Shares         []settle.Share
 	Posting        activities.PostResult
 	Statements     []activities.StatementRef
+	// Summary is the cycle in plain language (stage 3 writes it).
+	Summary string `json:",omitempty"`
 }
 
 // StepState is one step as the status query shows it.
@@ -84,6 +86,8 @@ type CycleStatus struct {
 	// Episode counts the waits for an operator so far; a command's update
 	// ID includes it, so repeating a command applies it once.
 	Episode int
+	// Summary is the cycle in plain language, once stage 3 has run.
+	Summary string `json:",omitempty"`
 }
 
 // Blocked describes what a blocked cycle waits on.

@@ -19,16 +19,22 @@ const (
 	// (approval gate or a block) on the ones left open; its undo reverses
 	// the adjustments booked for them.
 	changeReconcile = "reconcile"
+	// changeHistoryCheck: before the approval gate, stage 3 of validation
+	// sets the cycle against the scope's trailing cycles (CheckHistory),
+	// logs each anomaly, and keeps the cycle's plain-language summary.
+	changeHistoryCheck = "history-check"
 )
 
 // features are the behaviours this run has, decided by its versions.
 type features struct {
 	operatorActions bool
 	reconcile       bool
+	historyCheck    bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
 	r := workflow.GetVersion(ctx, changeReconcile, workflow.DefaultVersion, 1)
-	return features{operatorActions: v >= 1, reconcile: r >= 1}
+	h := workflow.GetVersion(ctx, changeHistoryCheck, workflow.DefaultVersion, 1)
+	return features{operatorActions: v >= 1, reconcile: r >= 1, historyCheck: h >= 1}
 }

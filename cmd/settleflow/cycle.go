@@ -120,8 +120,12 @@ and type, and what the open ones are worth) is read live from Postgres.`,
 			if err != nil {
 				return err
 			}
+			status := platform.StatusFromLog(cyc, events)
+			if status.Summary, _, err = db.Summary(ctx, cyc.ID); err != nil {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
-			printStatus(cmd.OutOrStdout(), platform.StatusFromLog(cyc, events))
+			printStatus(cmd.OutOrStdout(), status)
 			return showReconciliation(ctx, cmd.OutOrStdout(), db, cyc.ID.String())
 		},
 	}

@@ -38,6 +38,7 @@ same period reports the existing result instead of settling twice.`,
 	f.StringVar(&period, "period", "", "period to settle; default: the last complete period of the scope")
 	f.StringVar(&stateDir, "state-dir", ".state", "where the dev server keeps its SQLite file and log")
 	f.Int64Var(&seed, "seed", 42, "simulator seed")
+	a.metricsFlag(cmd)
 	return cmd
 }
 
@@ -71,6 +72,9 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	a.temporal.Address = srv.Address
+	if err := a.serveMetrics(ctx, st); err != nil {
+		return err
+	}
 	c, err := a.dial(ctx)
 	if err != nil {
 		return err

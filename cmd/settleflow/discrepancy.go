@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -19,16 +18,6 @@ func (a *app) discrepancyCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "discrepancy", Short: "List and resolve a cycle's reconciliation breaks"}
 	cmd.AddCommand(a.discrepancyListCmd(), a.discrepancyResolveCmd(), a.discrepancyExportCmd(), a.discrepancyImportCmd())
 	return cmd
-}
-
-// withStore opens the database for one command and closes it after.
-func (a *app) withStore(ctx context.Context, run func(*store.Store) error) error {
-	st, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return run(st)
 }
 
 func (a *app) discrepancyListCmd() *cobra.Command {

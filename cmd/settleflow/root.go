@@ -33,6 +33,10 @@ type app struct {
 	temporal       platform.TemporalOptions
 	log            *slog.Logger
 	flush          func(context.Context) error
+	// metricsAddr, set by commands that run a worker, is where they serve
+	// Prometheus metrics; metrics records settleflow's own once they do.
+	metricsAddr string
+	metrics     *telemetry.Metrics
 }
 
 func newRoot() *cobra.Command {
@@ -72,7 +76,7 @@ func newRoot() *cobra.Command {
 
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
-	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.discrepancyCmd())
+	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.holdCmd(), a.retentionCmd(), a.discrepancyCmd())
 	return root
 }
 
@@ -181,12 +185,22 @@ func (a *app) withTemporal(ctx context.Context, run func(client.Client) error) e
 	return run(c)
 }
 
+// withStore opens the database for one command and closes it after.
+func (a *app) withStore(ctx context.Context, run func(*store.Store) error) error {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return run(st)
+}
+
 func (a *app) catalog() (catalog.Catalog, error) {
 	return catalog.Load(a.configDir)
 }
 
 func (a *app) activities(st *store.Store, cat catalog.Catalog, getenv func(string) string) *activities.Activities {
-	return &activities.Activities{Store: st, Catalog: cat, Getenv: getenv, Log: a.log}
+	return &activities.Activities{Store: st, Catalog: cat, Getenv: getenv, Log: a.log, Metrics: a.metrics}
 }
 
 func envOr(key, def string) string {

@@ -71,6 +71,9 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 	for _, s := range res.Statements {
 		fmt.Fprintf(w, "  statement   %s sha256 %s\n", s.Partner, s.SHA256)
 	}
+	if res.Summary != "" {
+		fmt.Fprintf(w, "  summary     %s\n", res.Summary)
+	}
 	fmt.Fprintf(w, "  workflow    %s (cycle %s)\n", res.WorkflowID, res.CycleID)
 	fmt.Fprintf(w, "  Temporal UI %s/namespaces/%s/workflows/%s\n", uiURL, namespace, url.PathEscape(res.WorkflowID))
 	return nil
@@ -106,6 +109,9 @@ func printStatus(w io.Writer, st workflows.CycleStatus) {
 		st.PeriodStart.Format(time.RFC3339), st.PeriodEnd.Format(time.RFC3339), st.Revision, strings.ToUpper(st.Status))
 	if st.Error != "" {
 		fmt.Fprintf(w, "  reason: %s\n", st.Error)
+	}
+	if st.Summary != "" {
+		fmt.Fprintf(w, "  summary: %s\n", st.Summary)
 	}
 	if b := st.Blocked; b != nil {
 		fmt.Fprintf(w, "  BLOCKED on %s since %s: %s\n", b.Step, b.Since.UTC().Format(time.DateTime), b.Error)

@@ -30,6 +30,9 @@ cycle workflows and activities until interrupted. Start as many as you need.`,
 				return err
 			}
 			defer st.Close()
+			if err := a.serveMetrics(ctx, st); err != nil {
+				return err
+			}
 			c, err := a.dial(ctx)
 			if err != nil {
 				return err
@@ -46,5 +49,6 @@ cycle workflows and activities until interrupted. Start as many as you need.`,
 		},
 	}
 	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply pending database migrations (over --migrate-database-url) before polling")
+	a.metricsFlag(cmd)
 	return cmd
 }

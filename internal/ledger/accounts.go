@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -17,6 +18,16 @@ const (
 
 // PartnerPayable is the account holding what the operator owes a partner.
 func PartnerPayable(partner string) string { return "partner:" + partner + ":payable" }
+
+// PayableOf is the partner whose payable account is named, if it is one.
+func PayableOf(account string) (string, bool) {
+	rest, ok := strings.CutPrefix(account, "partner:")
+	if !ok {
+		return "", false
+	}
+	partner, ok := strings.CutSuffix(rest, ":payable")
+	return partner, ok && partner != ""
+}
 
 // SettlementEntry turns a cycle's shares into one journal entry: debit the
 // GGR clearing account, credit the partner's payable and the operator's

@@ -93,3 +93,14 @@ func TestAdjustmentEntryBalancesEitherWay(t *testing.T) {
 		t.Error("an adjustment of nothing was built")
 	}
 }
+
+func TestPayableOf(t *testing.T) {
+	if p, ok := PayableOf(PartnerPayable("acme-games")); !ok || p != "acme-games" {
+		t.Errorf("PayableOf(PartnerPayable(acme-games)) = %q, %v", p, ok)
+	}
+	for _, acct := range []string{AccountRevenue, AccountGGRClearing, "partner::payable", "partner:x:receivable"} {
+		if p, ok := PayableOf(acct); ok {
+			t.Errorf("PayableOf(%q) = %q", acct, p)
+		}
+	}
+}

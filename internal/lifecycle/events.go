@@ -21,6 +21,13 @@ const (
 	EventApprovalRequested = "approval.requested"
 	EventApprovalGranted   = "approval.granted"
 
+	// EventAnomalyFound is a stage-3 anomaly: a figure of the cycle beyond
+	// the scope's threshold against its trailing cycles.
+	EventAnomalyFound = "validation.anomaly"
+	// EventRetentionPurged records what the retention purge removed from a
+	// finished cycle.
+	EventRetentionPurged = "retention.purged"
+
 	// EventDiscrepancyResolved is an operator's resolution of a
 	// reconciliation break, written outside the workflow.
 	EventDiscrepancyResolved = "discrepancy.resolved"

@@ -29,13 +29,15 @@ type TemporalOptions struct {
 	DialTimout time.Duration
 	// Interceptors wrap the client and the workers built on it (tracing).
 	Interceptors []interceptor.ClientInterceptor
+	// MetricsHandler receives the SDK's metrics; nil sends them nowhere.
+	MetricsHandler client.MetricsHandler
 }
 
 // Dial connects to Temporal and checks the connection, so an unreachable
 // server is reported at once with its address.
 func Dial(ctx context.Context, o TemporalOptions, logger *slog.Logger) (client.Client, error) {
 	opts := client.Options{HostPort: o.Address, Namespace: o.Namespace, Logger: log.NewStructuredLogger(logger),
-		Interceptors: o.Interceptors}
+		Interceptors: o.Interceptors, MetricsHandler: o.MetricsHandler}
 	tlsCfg, err := o.tlsConfig()
 	if err != nil {
 		return nil, err

@@ -44,6 +44,13 @@ func TestLoadDirEmbeddedDemo(t *testing.T) {
 	if s.Blocked.AlertWebhook != "" || s.Blocked.AutoAbortAfter != 24*time.Hour {
 		t.Errorf("blocked = %+v", s.Blocked)
 	}
+	if an := s.Anomalies; an.Trailing != 7 || an.MinHistory != 3 || an.Season != 7 || an.VolumeChange.String() != "50%" ||
+		an.GGRChange.String() != "60%" || an.RejectRateRise.String() != "2%" || an.DiscrepancyRateRise.String() != "1%" {
+		t.Errorf("anomalies = %+v", an)
+	}
+	if r := s.Retention; r.RawRecords != 90*24*time.Hour || r.Quarantine != 365*24*time.Hour || r.EventPayloads != 730*24*time.Hour {
+		t.Errorf("retention = %+v", r)
+	}
 	// Every agreement a scope names must ship beside it, or the demo cannot open a cycle.
 	for _, p := range s.Agreements {
 		if _, err := fs.Stat(config.FS, AgreementPath("scopes", p)); err != nil {

@@ -34,7 +34,9 @@ type scopeFile struct {
 		AlertWebhook   string `yaml:"alert_webhook"`
 		AutoAbortAfter string `yaml:"auto_abort_after"`
 	} `yaml:"blocked"`
-	Reconciliation *reconFile `yaml:"reconciliation"`
+	Anomalies      anomaliesFile `yaml:"anomalies"`
+	Retention      retentionFile `yaml:"retention"`
+	Reconciliation *reconFile    `yaml:"reconciliation"`
 }
 
 type sourceFile struct {
@@ -117,7 +119,8 @@ func (f scopeFile) build() (Scope, error) {
 			Required:            f.Approval.Required,
 			NewAgreementVersion: f.Approval.NewAgreementVersion,
 		},
-		Blocked: Blocked{AlertWebhook: f.Blocked.AlertWebhook, AutoAbortAfter: DefaultAutoAbortAfter},
+		Blocked:   Blocked{AlertWebhook: f.Blocked.AlertWebhook, AutoAbortAfter: DefaultAutoAbortAfter},
+		Retention: f.Retention.build(),
 	}
 	for _, sf := range f.Sources {
 		s.Sources = append(s.Sources, Source{
@@ -142,6 +145,12 @@ func (f scopeFile) build() (Scope, error) {
 	fail := func(format string, args ...any) (Scope, error) {
 		return Scope{}, fmt.Errorf("scope %s: "+format, append([]any{s.Name}, args...)...)
 	}
+
+	anomalies, err := f.Anomalies.build()
+	if err != nil {
+		return fail("anomalies: %w", err)
+	}
+	s.Anomalies = anomalies
 
 	cal, err := calendar.New(f.Calendar.Frequency, f.Calendar.Timezone, f.Calendar.Cutoff, f.Calendar.WeekStart)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/trend"
 )
 
 const (
@@ -47,6 +48,9 @@ type Scope struct {
 	Agreements []string
 	Approval   Approval
 	Blocked    Blocked
+	// Anomalies are the stage-3 thresholds against trailing cycles.
+	Anomalies trend.Thresholds
+	Retention Retention
 	// Reconciliation is the pairs the cycle matches and what open breaks do.
 	Reconciliation recon.Config
 }

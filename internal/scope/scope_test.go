@@ -166,6 +166,20 @@ func TestParseErrors(t *testing.T) {
 			wantErr: []string{`blocked.auto_abort_after: "1d" is not a Go duration`}},
 		{name: "zero duration", doc: minimal + "blocked: {auto_abort_after: 0s}\n",
 			wantErr: []string{`blocked.auto_abort_after: "0s" must be positive`}},
+		{name: "anomalies typo", doc: minimal + "anomalies: {volume_chnage: 10%}\n",
+			wantErr: []string{"line 11", "field volume_chnage not found"}},
+		{name: "anomaly threshold not a percentage", doc: minimal + "anomalies:\n  ggr_change: lots\n",
+			wantErr: []string{"line 12", `percent "lots"`}},
+		{name: "anomaly threshold above 100%", doc: minimal + "anomalies: {volume_change: 150%}\n",
+			wantErr: []string{"line 11", "above 100"}},
+		{name: "min history beyond the window", doc: minimal + "anomalies: {trailing_cycles: 3, min_history: 5}\n",
+			wantErr: []string{"anomalies: min_history 5 is more than trailing_cycles 3"}},
+		{name: "retention typo", doc: minimal + "retention:\n  raw: 90d\n",
+			wantErr: []string{"line 12", "field raw not found"}},
+		{name: "retention not an age", doc: minimal + "retention: {quarantine: 1y}\n",
+			wantErr: []string{"line 11", `"1y" is neither days`}},
+		{name: "retention zero", doc: minimal + "retention: {event_payloads: 0d}\n",
+			wantErr: []string{"line 11", "must be positive"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,7 +39,11 @@ type Statement struct {
 	PeriodEnd   time.Time `json:"period_end"`
 	Revision    int       `json:"revision"`
 	Partner     string    `json:"partner"`
-	Lines       Lines     `json:"lines"`
+	// Cover is the cycle's plain-language summary, written from its stored
+	// figures. It is left out when empty, so statements of cycles without
+	// one keep exactly the bytes (and hash) they were published with.
+	Cover string `json:"cover,omitempty"`
+	Lines Lines  `json:"lines"`
 }
 
 // Rendered is a statement in its published forms.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/trend"
 )
 
 // Discrepancy is one break as stored. The JSON names are what
@@ -197,4 +198,46 @@ func (s *Store) Reconciled(ctx context.Context, cycleID uuid.UUID) (bool, error)
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// DiscrepancyFigures are the cycle's breaks as stage-3 figures count them:
+// found by kind, open, what the open ones put at stake per currency, and
+// the open one looked at first.
+func (s *Store) DiscrepancyFigures(ctx context.Context, cycleID uuid.UUID) (trend.Discrepancies, error) {
+	f := trend.Discrepancies{ByType: map[string]int64{}, OpenAmount: map[string]int64{}}
+	rows, err := s.Pool.Query(ctx, `SELECT kind, currency, count(*), count(*) FILTER (WHERE status = 'open'),
+			coalesce(sum(at_stake) FILTER (WHERE status = 'open'), 0)::bigint
+		FROM discrepancies WHERE cycle_id = $1 GROUP BY kind, currency`, cycleID)
+	if err != nil {
+		return f, fmt.Errorf("discrepancy figures of cycle %s: %w", cycleID, err)
+	}
+	for rows.Next() {
+		var kind, currency string
+		var found, open, stake int64
+		if err := rows.Scan(&kind, &currency, &found, &open, &stake); err != nil {
+			rows.Close()
+			return f, err
+		}
+		f.Found, f.Open = f.Found+found, f.Open+open
+		f.ByType[kind] += found
+		if open > 0 {
+			f.OpenAmount[currency] += stake
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return f, err
+	}
+	open, err := s.Pool.Query(ctx, `SELECT `+breakColumns+` FROM discrepancies WHERE cycle_id = $1 AND status = 'open'
+		ORDER BY priority, id LIMIT 1`, cycleID)
+	if err != nil {
+		return f, fmt.Errorf("largest open discrepancy of cycle %s: %w", cycleID, err)
+	}
+	first, err := pgx.CollectRows(open, scanBreak)
+	if err != nil || len(first) == 0 {
+		return f, err
+	}
+	d := first[0]
+	f.Largest = &trend.Discrepancy{Type: d.Kind, Description: recon.Describe(d.Kind, d.Left.Source, d.Right.Source),
+		Currency: d.Currency, Amount: d.AtStake}
+	return f, nil
 }

@@ -43,39 +43,87 @@ type Projection struct {
 	CurrentStep *string
 }
 
-// AppendEvent adds a workflow event, sealed and chained to the one before,
-// moves the log's sealed head and the projection, in one transaction. The
-// workflow numbers its own events (e.Seq counts them), so a retried append
-// of an event already written is a no-op and a gap is an error. Writers
-// outside the workflow (operators resolving breaks) may have appended
-// between two of its events, so the event is chained after the log's last
-// entry, whoever wrote it: the log's seq numbers every event, the
-// workflow's numbers only its own.
+// AppendEvent adds an event, sealed and chained to the one before, moves
+// the log's sealed head and the projection, in one transaction; see
+// appendEvent.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return s.appendEvent(ctx, tx, e, p) })
+}
+
+// appendEvent appends e in tx. A workflow event carries the workflow's own
+// number (e.Seq counts the workflow's events), so a retried append of one
+// already written is a no-op and a gap is an error. Writers other than the
+// workflow (operators resolving breaks, the retention purge) append with
+// e.Seq 0 whenever they act, so every event is chained after the log's
+// last, whoever wrote it: the log's seq numbers all events, the workflow's
+// numbers only its own, and the others carry a writer key that tells them
+// apart.
+func (s *Store) appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) error {
+	return s.chainEvent(ctx, tx, e, p, "")
+}
+
+// appendKeyedEvent appends, outside the workflow, an event named by key:
+// appending the same key again does nothing.
+func (s *Store) appendKeyedEvent(ctx context.Context, tx pgx.Tx, e Event, key string) error {
+	e.Seq = 0
+	return s.chainEvent(ctx, tx, e, Projection{}, key)
+}
+
+func (s *Store) chainEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection, key string) error {
 	keys, err := s.sealer()
 	if err != nil {
 		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 	}
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
+	if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
+		return err
+	}
+	var last int
+	prev := audit.EventGenesis
+	err = tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
+		e.CycleID).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	}
+	var writerKey *string
+	if e.Seq > 0 {
+		if done, err := workflowEventWritten(ctx, tx, e); err != nil || done {
 			return err
 		}
-		var written int
-		err := tx.QueryRow(ctx, `SELECT count(*) FROM cycle_events WHERE cycle_id = $1 AND writer_key IS NULL`, e.CycleID).Scan(&written)
-		if err != nil {
-			return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	} else {
+		if key == "" {
+			key = fmt.Sprintf("seq/%d", last+1)
+		} else if done, err := keyedEventWritten(ctx, tx, e.CycleID, key); err != nil || done {
+			return err
 		}
-		if e.Seq <= written {
-			return nil
-		}
-		if e.Seq != written+1 {
-			return fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
-		}
-		if err := chainEvent(ctx, tx, keys, e, nil); err != nil {
-			return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
-		}
-		return project(ctx, tx, e.CycleID, p)
-	})
+		writerKey = &key
+	}
+	e.Seq = last + 1
+	if err := insertEvent(ctx, tx, keys, e, prev, writerKey); err != nil {
+		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
+	}
+	return project(ctx, tx, e.CycleID, p)
+}
+
+// workflowEventWritten says whether the workflow's event e.Seq is in the
+// log already, and refuses a gap in the workflow's numbering.
+func workflowEventWritten(ctx context.Context, tx pgx.Tx, e Event) (bool, error) {
+	var written int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM cycle_events WHERE cycle_id = $1 AND writer_key IS NULL`, e.CycleID).Scan(&written)
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	case e.Seq <= written:
+		return true, nil
+	case e.Seq != written+1:
+		return false, fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
+	}
+	return false, nil
+}
+
+func keyedEventWritten(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, key string) (bool, error) {
+	var exists bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`, cycleID, key).Scan(&exists)
+	return exists, err
 }
 
 // lockEventLog serialises the writers of one cycle's log until the
@@ -85,37 +133,6 @@ func lockEventLog(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID) error {
 		return fmt.Errorf("lock event log of cycle %s: %w", cycleID, err)
 	}
 	return nil
-}
-
-// chainEvent appends e after the log's last event; writerKey names an
-// event written outside the workflow (nil for the workflow's own). The
-// caller holds the log's lock.
-func chainEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, writerKey *string) error {
-	prev := audit.EventGenesis
-	err := tx.QueryRow(ctx, `SELECT seq, hash FROM cycle_events WHERE cycle_id = $1 ORDER BY seq DESC LIMIT 1`,
-		e.CycleID).Scan(&e.Seq, &prev)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		e.Seq = 0
-	}
-	e.Seq++
-	return insertEvent(ctx, tx, keys, e, prev, writerKey)
-}
-
-// appendExternalEvent appends, inside the caller's transaction, an event
-// written outside the workflow and named by key, so it commits with what it
-// records and appending the same key again does nothing. The caller holds
-// the log's lock.
-func appendExternalEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, key string) error {
-	var exists bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`,
-		e.CycleID, key).Scan(&exists)
-	if err != nil || exists {
-		return err
-	}
-	return chainEvent(ctx, tx, keys, e, &key)
 }
 
 // insertEvent seals and inserts one event and moves the log's head. The

@@ -61,7 +61,7 @@ func (s *Store) ResolveDiscrepancies(ctx context.Context, list []Resolution) err
 			if d.Status != recon.StatusOpen {
 				return fmt.Errorf("%w: discrepancy %s is %s (by %s), no longer open", ErrConflict, r.ID, d.Status, d.ResolvedBy)
 			}
-			if err := resolveOne(ctx, tx, keys, d, r); err != nil {
+			if err := s.resolveOne(ctx, tx, keys, d, r); err != nil {
 				return fmt.Errorf("discrepancy %s: %w", r.ID, err)
 			}
 		}
@@ -117,7 +117,7 @@ func lockBreaks(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (map[uuid.UUID]
 
 // resolveOne posts the resolution's entry, if any, moves the break and
 // appends the resolution to the cycle's event log, with actor and reason.
-func resolveOne(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, d Discrepancy, r Resolution) error {
+func (s *Store) resolveOne(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, d Discrepancy, r Resolution) error {
 	status, err := recon.StatusAfter(r.Action)
 	if err != nil {
 		return err
@@ -143,5 +143,5 @@ func resolveOne(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, d Discrepan
 		return err
 	}
 	e := Event{CycleID: d.CycleID, Kind: lifecycle.EventDiscrepancyResolved, Step: lifecycle.StepReconcile, Actor: r.Actor, Payload: payload}
-	return appendExternalEvent(ctx, tx, keys, e, "discrepancy/"+d.ID.String())
+	return s.appendKeyedEvent(ctx, tx, e, "discrepancy/"+d.ID.String())
 }

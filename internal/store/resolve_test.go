@@ -66,6 +66,11 @@ func TestResolveDiscrepancies(t *testing.T) {
 			t.Fatalf("%s: %+v", k, breaks[k])
 		}
 	}
+	fig, err := st.DiscrepancyFigures(ctx, c.ID)
+	if err != nil || fig.Found != 3 || fig.Open != 3 || fig.ByType[recon.MissingRight] != 1 || fig.OpenAmount["KRW"] != 1000+200+3000 ||
+		fig.Largest == nil || fig.Largest.Type != recon.MissingRight || fig.Largest.Amount != 1000 {
+		t.Fatalf("figures %+v %+v (%v)", fig, fig.Largest, err)
+	}
 	workflow := func(seq int, kind string) {
 		t.Helper()
 		if err := st.AppendEvent(ctx, store.Event{CycleID: c.ID, Seq: seq, Kind: kind, Step: "reconcile"}, store.Projection{}); err != nil {
@@ -118,6 +123,9 @@ func TestResolveDiscrepancies(t *testing.T) {
 		if d := after[key]; d.Status != status || d.ResolvedBy != "bob" || d.ResolvedAt == nil {
 			t.Errorf("%s: %+v, want %s by bob", key, d, status)
 		}
+	}
+	if fig, err := st.DiscrepancyFigures(ctx, c.ID); err != nil || fig.Found != 3 || fig.Open != 0 || fig.Largest != nil {
+		t.Errorf("figures once resolved: %+v (%v)", fig, err)
 	}
 	entries, err := st.EntriesOfKind(ctx, c.ID, ledger.KindAdjustment)
 	if err != nil || len(entries) != 1 || after["t-2"].JournalEntry == nil || *after["t-2"].JournalEntry != entries[0] {
