@@ -92,7 +92,10 @@ func (s *slice) pull(ctx context.Context, st *store.Store, committed func(SliceP
 			if rows >= batchRecords || (rows > 0 && time.Since(started) > batchAge) {
 				return nil, nil
 			}
-			f, ok := <-pages
+			f, ok, due := nextPage(pages, rows > 0, started)
+			if due {
+				return nil, nil // a slow page must not hold back what came before it
+			}
 			if !ok {
 				done = true
 				return nil, nil
@@ -110,6 +113,24 @@ func (s *slice) pull(ctx context.Context, st *store.Store, committed func(SliceP
 		}
 	}
 	return <-fetchErr
+}
+
+// nextPage waits for the next fetched page. While the batch holds pages
+// it waits only until the batch is due, then reports due, so they are
+// committed and heartbeated while a slow page is still on its way.
+func nextPage(pages <-chan fetched, holding bool, started time.Time) (f fetched, ok, due bool) {
+	if !holding {
+		f, ok = <-pages
+		return f, ok, false
+	}
+	t := time.NewTimer(max(time.Until(started.Add(batchAge)), 0))
+	defer t.Stop()
+	select {
+	case f, ok = <-pages:
+		return f, ok, false
+	case <-t.C:
+		return fetched{}, true, true
+	}
 }
 
 // advance moves the progress past committed pages.

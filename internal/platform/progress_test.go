@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -18,15 +19,31 @@ var temporal *testenv.Temporal
 
 func TestMain(m *testing.M) { testenv.Main(m, &temporal) }
 
-// A slow feed keeps the pull going for seconds: CycleProgress reports the
-// pull as the running step, names its source, and two reads apart the
-// second has more records.
+// A feed held back keeps the pull going: CycleProgress reports the pull as
+// the running step, names its source, and two reads apart the second has
+// more records. The feed serves a page only when the test lets it, so the
+// pull cannot end before both reads however fast the machine is.
 func TestCycleProgressReportsARunningPullThatGrows(t *testing.T) {
 	t.Parallel()
 	cfg := sim.DefaultProviderConfig()
-	cfg.RoundsPerDay = 4300 // ~6,000 records: 60 pages of 100, a tenth of a second each
-	cfg.Faults.PageDelay = 100 * time.Millisecond
-	r := temporal.NewRig(t, testenv.RigOptions{Sim: cfg, PageSize: 100})
+	cfg.RoundsPerDay = 4300 // ~6,000 records: 60 pages of 100
+	pages := make(chan struct{}, 64)
+	held := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-pages:
+			case <-r.Context().Done():
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	allow := func(n int) {
+		for range n {
+			pages <- struct{}{}
+		}
+	}
+	r := temporal.NewRig(t, testenv.RigOptions{Sim: cfg, PageSize: 100, Slices: 1, Feed: held})
 	ctx := testenv.Context(t, 2*time.Minute)
 	tuning := testenv.FastTuning
 	// The SDK sends an activity's heartbeats to the server at most every
@@ -42,7 +59,9 @@ func TestCycleProgressReportsARunningPullThatGrows(t *testing.T) {
 		_ = r.Client.TerminateWorkflow(ctx, started.WorkflowID, started.RunID, "progress test done")
 	}()
 
+	allow(3)
 	first := readUntil(t, ctx, r.Client, started, func(p platform.Progress) bool { return p.Pull.Pulled() > 0 })
+	allow(3)
 	second := readUntil(t, ctx, r.Client, started, func(p platform.Progress) bool { return p.Pull.Pulled() > first.Pull.Pulled() })
 	t.Logf("two reads: %+v then %+v", first.Pull, second.Pull)
 	for _, p := range []platform.Progress{first, second} {

@@ -100,7 +100,7 @@ func TestEventLogIsHashChainedAndAppendOnly(t *testing.T) {
 
 	// Retention may remove a sealed payload, and nothing else; the seal
 	// covers the payload's digest, which stays, so the log still verifies.
-	if _, err := su.Pool.Exec(ctx, `UPDATE cycle_events SET payload = NULL WHERE cycle_id = $1 AND seq = 1`, c.ID); err != nil {
+	if _, err := su.Pool.Exec(ctx, `UPDATE cycle_events SET payload = NULL, redacted_at = now() WHERE cycle_id = $1 AND seq = 1`, c.ID); err != nil {
 		t.Fatalf("remove a sealed payload: %v", err)
 	}
 	if err := st.VerifyEvents(ctx, c.ID); err != nil {
