@@ -59,13 +59,14 @@ func selects(s recon.Side, types []string, r staged, source string) bool {
 	return true
 }
 
-// modelReconcile runs the pair over records staged per source, in order.
-func modelReconcile(t *testing.T, cycle uuid.UUID, p recon.Pair, bySource map[string][]record.Record) (map[uuid.UUID]wantBreak, map[string]wantTally) {
+// modelReconcile runs the pair over records staged per source, in order;
+// records validation rejected (by source, id) take no part.
+func modelReconcile(t *testing.T, cycle uuid.UUID, p recon.Pair, bySource map[string][]record.Record, rejected map[string]bool) (map[uuid.UUID]wantBreak, map[string]wantTally) {
 	t.Helper()
 	pick := func(s recon.Side, types []string) []staged {
 		var out []staged
 		for i, r := range bySource[s.Source] {
-			if st := (staged{r, i}); selects(s, types, st, s.Source) {
+			if st := (staged{r, i}); selects(s, types, st, s.Source) && !rejected[s.Source+"/"+r.ExternalID] {
 				out = append(out, st)
 			}
 		}

@@ -22,16 +22,22 @@ func sideKeySQL(s recon.Side, side string) string {
 	return "coalesce(s.attrs->>@" + side + "_attr, '')"
 }
 
-// sideWhereSQL selects a side's records: its source, and its attributes
-// when the pair filters on them. Types are selected by joining the pair's
-// type correspondence.
+// sideWhereSQL selects a side's records: its source's records that
+// validation accepted (a rejected record is accounted for by its
+// quarantine reason and does not take part), with the attributes the pair
+// filters on. Types are selected by joining the pair's type
+// correspondence.
 func sideWhereSQL(s recon.Side, side string) string {
-	where := "s.source = @" + side + "_source"
+	where := "s.source = @" + side + "_source AND " + acceptedSQL
 	if len(s.Where) > 0 {
 		where += " AND s.attrs @> @" + side + "_where::jsonb"
 	}
 	return where
 }
+
+// acceptedSQL is true for a staged record s that validation accepted.
+const acceptedSQL = `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = @cycle AND q.stage = 'rules'
+                  AND q.source = s.source AND q.record_key = s.external_id)`
 
 func expand(sql string, pairs ...string) string { return strings.NewReplacer(pairs...).Replace(sql) }
 

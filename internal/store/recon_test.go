@@ -128,7 +128,7 @@ func reconcile(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle
 // checkAgainstModel holds each pair's breaks and tallies to the model, and
 // checks every record the pair selects is accounted for exactly once:
 // matched, unpaired, or in one break.
-func checkAgainstModel(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, pairs []recon.Pair, bySource map[string][]record.Record) {
+func checkAgainstModel(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, pairs []recon.Pair, bySource map[string][]record.Record, rejected map[string]bool) {
 	t.Helper()
 	list, err := st.Discrepancies(ctx, store.BreakFilter{CycleID: c.ID})
 	if err != nil {
@@ -139,7 +139,7 @@ func checkAgainstModel(t *testing.T, ctx context.Context, st *store.Store, c sto
 		t.Fatal(err)
 	}
 	for _, p := range pairs {
-		want, wantTallies := modelReconcile(t, c.ID, p, bySource)
+		want, wantTallies := modelReconcile(t, c.ID, p, bySource, rejected)
 		got := gotBreaks(t, list, p.Name)
 		compareBreaks(t, p.Name, want, got)
 		kinds := map[string]int{}
@@ -165,7 +165,8 @@ func checkAgainstModel(t *testing.T, ctx context.Context, st *store.Store, c sto
 
 // accountedOnce counts, independently of the matching, the records each
 // side selects and checks they equal the matched ones plus the unpaired
-// ones plus those named by the pair's breaks, with no record in two breaks.
+// ones plus those named by the pair's breaks plus those validation
+// rejected, with no record in two breaks.
 func accountedOnce(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, p recon.Pair) {
 	t.Helper()
 	for _, side := range []struct {
@@ -176,6 +177,9 @@ func accountedOnce(t *testing.T, ctx context.Context, st *store.Store, c store.C
 	}{{recon.Left, p.Left, p.LeftTypes(), "left_ids"}, {recon.Right, p.Right, p.RightTypes(), "right_ids"}} {
 		selected := count(t, ctx, st, `SELECT count(*) FROM staged_records WHERE cycle_id = $1 AND source = $2 AND type = ANY($3)`,
 			c.ID, side.s.Source, side.types)
+		rejected := count(t, ctx, st, `SELECT count(*) FROM staged_records s WHERE cycle_id = $1 AND source = $2 AND type = ANY($3)
+			AND EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = s.cycle_id AND q.stage = 'rules' AND q.source = s.source
+			            AND q.record_key = s.external_id)`, c.ID, side.s.Source, side.types)
 		inBreaks := count(t, ctx, st, `SELECT count(*) FROM discrepancies, unnest(`+side.ids+`) WHERE cycle_id = $1 AND pair = $2`, c.ID, p.Name)
 		distinct := count(t, ctx, st, `SELECT count(DISTINCT x) FROM discrepancies, unnest(`+side.ids+`) x WHERE cycle_id = $1 AND pair = $2`, c.ID, p.Name)
 		matched := count(t, ctx, st, `SELECT coalesce(sum(`+side.name+`_matched), 0) FROM recon_tallies WHERE cycle_id = $1 AND pair = $2`, c.ID, p.Name)
@@ -183,16 +187,33 @@ func accountedOnce(t *testing.T, ctx context.Context, st *store.Store, c store.C
 		if inBreaks != distinct {
 			t.Errorf("%s %s: %d records in breaks, %d distinct: a record is in two breaks", p.Name, side.name, inBreaks, distinct)
 		}
-		if records != selected {
-			t.Errorf("%s %s: tallies count %d records, the side selects %d", p.Name, side.name, records, selected)
+		if records+rejected != selected {
+			t.Errorf("%s %s: tallies count %d records and %d were rejected; the side has %d", p.Name, side.name, records, rejected, selected)
 		}
 		if !p.Requires(side.name) || p.Shape != recon.OneToOne {
 			continue // unpaired records of this side are counted with the other's
 		}
-		if matched+inBreaks != selected {
-			t.Errorf("%s %s: %d matched + %d in breaks ≠ %d selected", p.Name, side.name, matched, inBreaks, selected)
+		if matched+inBreaks+rejected != selected {
+			t.Errorf("%s %s: %d matched + %d in breaks + %d rejected ≠ %d staged", p.Name, side.name, matched, inBreaks, rejected, selected)
 		}
 	}
+}
+
+// rejectEvery quarantines every nth record of each source as validation
+// would a rule it breaks, and returns them by source and id.
+func rejectEvery(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, n int, bySource map[string][]record.Record) map[string]bool {
+	t.Helper()
+	rejected := map[string]bool{}
+	for source, recs := range bySource {
+		for i := 0; i < len(recs); i += n {
+			if _, err := st.Pool.Exec(ctx, `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason)
+				VALUES ($1, $2, $3, 'rules', 'NEGATIVE_AMOUNT') ON CONFLICT DO NOTHING`, c.ID, source, recs[i].ExternalID); err != nil {
+				t.Fatal(err)
+			}
+			rejected[source+"/"+recs[i].ExternalID] = true
+		}
+	}
+	return rejected
 }
 
 func TestReconcileOneToOneAgreesWithModel(t *testing.T) {
@@ -203,10 +224,12 @@ func TestReconcileOneToOneAgreesWithModel(t *testing.T) {
 	provider, wallet := stageGames(t, ctx, st, c, rand.New(rand.NewPCG(3, 5)), 3000)
 	pairs := gamesPairs(t)
 	cfg := recon.Config{ReportingCurrency: "USD", Gate: recon.Gate{Action: recon.GateApprove}, Pairs: pairs}
+	bySource := map[string][]record.Record{"agg": provider, "wallet": wallet}
+	rejected := rejectEvery(t, ctx, st, c, 37, bySource)
 	if run := reconcile(t, ctx, st, c, cfg); run.AlreadyDone {
 		t.Fatal("a first reconciliation says it was done before")
 	}
-	checkAgainstModel(t, ctx, st, c, pairs, map[string][]record.Record{"agg": provider, "wallet": wallet})
+	checkAgainstModel(t, ctx, st, c, pairs, bySource, rejected)
 
 	before := count(t, ctx, st, `SELECT count(*) FROM discrepancies WHERE cycle_id = $1`, c.ID)
 	if run := reconcile(t, ctx, st, c, cfg); !run.AlreadyDone {
@@ -292,6 +315,8 @@ func TestReconcileGroupsAgreeWithModel(t *testing.T) {
 	stage(t, ctx, st, c, "psp", store.StagedPage{Records: psp})
 	pairs := payoutPairs()
 	cfg := recon.Config{ReportingCurrency: "USD", Gate: recon.Gate{Action: recon.GateApprove}, Pairs: pairs}
+	bySource := map[string][]record.Record{"psp": psp}
+	rejected := rejectEvery(t, ctx, st, c, 41, bySource)
 	reconcile(t, ctx, st, c, cfg)
-	checkAgainstModel(t, ctx, st, c, pairs, map[string][]record.Record{"psp": psp})
+	checkAgainstModel(t, ctx, st, c, pairs, bySource, rejected)
 }

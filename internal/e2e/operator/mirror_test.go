@@ -48,14 +48,21 @@ func (k *answerKey) add(kind, key, status string) {
 
 // breakMirror injects one break of every kind a 1:1 pair of one feed
 // against a copy of it can show, each into a fixed share of transactions
-// chosen by id, and notes it in the answer key.
-func breakMirror(key *answerKey) func(*feedPage) {
+// chosen by id, and notes it in the answer key. Only wins are broken, and
+// times only well inside the period: a broken bet would make validation
+// reject the rollback that cancels it, a record moved out of the period
+// would be rejected, and rejected records take no part in matching.
+func breakMirror(key *answerKey, periodEnd time.Time) func(*feedPage) {
 	currencies := map[string]string{"KRW": "USD", "USD": "EUR", "EUR": "KRW"}
-	types := map[string]string{"bet": "win", "win": "bet", "rollback": "bet"}
 	return func(p *feedPage) {
 		var out []map[string]any
 		for _, tx := range p.Data {
 			id := tx["transaction_id"].(string)
+			at, _ := time.Parse(time.RFC3339Nano, tx["timestamp"].(string))
+			if tx["type"] != "win" || at.Add(time.Hour).After(periodEnd) {
+				out = append(out, tx)
+				continue
+			}
 			switch fnvMod(id, 100) {
 			case 0:
 				key.add(recon.MissingRight, id, recon.StatusOpen)
@@ -70,10 +77,9 @@ func breakMirror(key *answerKey) func(*feedPage) {
 				tx["currency"] = currencies[tx["currency"].(string)]
 				key.add(recon.CurrencyMismatch, id, recon.StatusOpen)
 			case 4:
-				tx["type"] = types[tx["type"].(string)]
+				tx["type"] = "bet"
 				key.add(recon.TypeMismatch, id, recon.StatusOpen)
 			case 5:
-				at, _ := time.Parse(time.RFC3339Nano, tx["timestamp"].(string))
 				tx["timestamp"] = at.Add(10 * time.Minute).Format(time.RFC3339Nano)
 				key.add(recon.TimeMismatch, id, recon.StatusOpen)
 			case 6:
@@ -107,9 +113,9 @@ func TestReconciliationFindsExactlyTheInjectedBreaks(t *testing.T) {
 	t.Parallel()
 	key := &answerKey{want: map[string]string{}}
 	world := sim.DefaultProviderConfig()
-	world.RoundsPerDay, world.Players = 2000, 100
+	world.RoundsPerDay, world.Players = 4000, 100
 	r := server.NewRig(t, testenv.RigOptions{ScopeYAML: mirrorScope(t), Sim: world,
-		Feed: rewritePages("mirror-token", "demo-token", breakMirror(key))})
+		Feed: rewritePages("mirror-token", "demo-token", breakMirror(key, time.Date(2026, 11, 1, 15, 0, 0, 0, time.UTC)))})
 	s := start(t, r, "2026-11-01", "alice", fast, false)
 	waitStatus(t, r.Client, s.WorkflowID, lifecycle.StatusAwaitingApproval)
 
@@ -162,26 +168,27 @@ func TestReconciliationFindsExactlyTheInjectedBreaks(t *testing.T) {
 }
 
 // requireAccounted counts each side's staged records independently and
-// checks they equal the pair's matched records plus those in its breaks,
-// with no record in two breaks.
+// checks they equal the pair's matched records plus those in its breaks
+// plus those validation rejected, with no record in two breaks.
 func requireAccounted(t *testing.T, r *testenv.Rig, cycleID string) {
 	t.Helper()
 	ctx := context.Background()
 	for _, side := range []struct{ source, ids, matched string }{
 		{"aggregator", "left_ids", "left_matched"}, {"mirror", "right_ids", "right_matched"},
 	} {
-		var staged, matched, inBreaks, distinct int
+		var staged, rejected, matched, inBreaks, distinct int
 		err := r.Store.Pool.QueryRow(ctx, fmt.Sprintf(`SELECT
 			(SELECT count(*) FROM staged_records WHERE cycle_id = $1 AND source = $2),
+			(SELECT count(DISTINCT record_key) FROM quarantine WHERE cycle_id = $1 AND source = $2 AND stage = 'rules'),
 			(SELECT coalesce(sum(%[2]s), 0) FROM recon_tallies WHERE cycle_id = $1 AND pair = 'mirror'),
 			(SELECT count(*) FROM discrepancies, unnest(%[1]s) WHERE cycle_id = $1 AND pair = 'mirror'),
 			(SELECT count(DISTINCT x) FROM discrepancies, unnest(%[1]s) x WHERE cycle_id = $1 AND pair = 'mirror')`, side.ids, side.matched),
-			cycleID, side.source).Scan(&staged, &matched, &inBreaks, &distinct)
+			cycleID, side.source).Scan(&staged, &rejected, &matched, &inBreaks, &distinct)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if staged == 0 || matched+inBreaks != staged || inBreaks != distinct {
-			t.Errorf("%s: %d staged, %d matched + %d in breaks (%d distinct)", side.source, staged, matched, inBreaks, distinct)
+		if staged == 0 || matched+inBreaks+rejected != staged || inBreaks != distinct {
+			t.Errorf("%s: %d staged, %d matched + %d in breaks (%d distinct) + %d rejected", side.source, staged, matched, inBreaks, distinct, rejected)
 		}
 	}
 }
