@@ -5,15 +5,20 @@ CACHE_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/settleflow
 TEMPORAL_CLI := $(CACHE_DIR)/temporal-1.5.1
 BIN := bin/settleflow
 
-.PHONY: demo test build temporal-cli postgres vet stop clean
+.PHONY: demo test chaos build temporal-cli postgres chromium vet stop clean
 
 ## demo: run one settlement cycle end to end on local Postgres and Temporal
 demo: build temporal-cli postgres
 	$(BIN) dev --log-level warn
 
-## test: formatting, vet, unit, workflow and integration tests
-test: temporal-cli postgres vet
+## test: formatting, vet, unit, workflow, integration and browser tests
+test: temporal-cli postgres chromium vet
 	$(GO) test -count=1 -timeout 25m ./...
+
+## chaos: tests that stop the machine's PostgreSQL for a while; everything
+## else using it fails meanwhile, so `make test` never runs them
+chaos: temporal-cli postgres
+	SETTLEFLOW_CHAOS=1 $(GO) test -count=1 -timeout 10m -run 'TestChaos' -v ./internal/e2e/
 
 build:
 	$(GO) build -o $(BIN) ./cmd/settleflow
@@ -41,9 +46,22 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -n | tail -1) main start; \
 	fi
 
+## chromium: install Debian's chromium for the console's browser tests,
+## unless one is on PATH (or SETTLEFLOW_CHROMIUM names one)
+chromium:
+	@if [ -n "$$SETTLEFLOW_CHROMIUM" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then exit 0; fi; \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "chromium is needed for the browser tests and apt-get is not available:"; \
+	    echo "install Chromium and put it on PATH, or set SETTLEFLOW_CHROMIUM to its path"; exit 1; \
+	  fi; \
+	  SUDO=; if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	  echo "installing chromium from the Debian archive (first time only)"; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium || \
+	    { $$SUDO apt-get -o DPkg::Lock::Timeout=600 update && $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }
+
 ## stop: stop the Temporal dev server the demo left running
 stop: build
 	$(BIN) temporal stop
 
 clean:
-	rm -rf bin .state
+	rm -rf bin .state test-artifacts

@@ -39,7 +39,8 @@ func open(t *testing.T, a *activities.Activities, period string) (uuid.UUID, act
 	}
 	id := uuid.New()
 	res, err := a.Open(context.Background(), activities.OpenInput{CycleID: id, WorkflowID: "settle/demo-casino/" + period,
-		Scope: in.Scope, PeriodKey: in.PeriodKey, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: 1, StartedBy: "alice"})
+		Scope: in.Scope, PeriodKey: in.PeriodKey, PeriodStart: in.PeriodStart, PeriodEnd: in.PeriodEnd, Revision: 1, StartedBy: "alice",
+		Forced: "the test settles days around an agreement change, some still to come"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,46 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/interceptor"
 )
 
-// heartbeat keeps a long activity's heartbeat going on a timer, so a slow
-// page or a long SQL statement does not look like a dead worker, and
-// carries the latest details given to it, so a retried attempt resumes
-// from what was last committed.
+// Heartbeats is the worker interceptor that keeps the heartbeat of every
+// activity given a heartbeat timeout going on a timer, for as long as the
+// activity runs: a slow page or a long SQL statement does not look like a
+// dead worker, a worker that does die is noticed within the timeout
+// whatever step it was in, and a cancelled cycle reaches its running
+// activity with the heartbeat's answer. An activity with progress to
+// resume from hands it to the heartbeat with progress.
+type Heartbeats struct {
+	interceptor.WorkerInterceptorBase
+}
+
+// InterceptActivity implements interceptor.WorkerInterceptor.
+func (*Heartbeats) InterceptActivity(_ context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
+	i := &heartbeatInbound{}
+	i.Next = next
+	return i
+}
+
+type heartbeatInbound struct {
+	interceptor.ActivityInboundInterceptorBase
+}
+
+func (i *heartbeatInbound) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
+	if activity.GetInfo(ctx).HeartbeatTimeout <= 0 {
+		return i.Next.ExecuteActivity(ctx, in) // local activities, and runs recorded before heartbeats
+	}
+	h := &heartbeat{stop: make(chan struct{}), done: make(chan struct{})}
+	go h.run(ctx, heartbeatEvery(ctx))
+	defer h.end()
+	return i.Next.ExecuteActivity(context.WithValue(ctx, heartbeatKey{}, h), in)
+}
+
+type heartbeatKey struct{}
+
+// heartbeat is one running activity's heartbeat: it beats on a timer,
+// carrying the latest progress the activity handed it, so a retried
+// attempt resumes from what was last committed.
 type heartbeat struct {
 	mu      sync.Mutex
 	details any
@@ -19,8 +53,8 @@ type heartbeat struct {
 	done    chan struct{}
 }
 
-// heartbeatEvery is how often a running activity reports, well inside any
-// heartbeat timeout settleflow sets.
+// heartbeatEvery is how often a running activity reports, well inside its
+// heartbeat timeout.
 func heartbeatEvery(ctx context.Context) time.Duration {
 	d := activity.GetInfo(ctx).HeartbeatTimeout / 3
 	if d <= 0 || d > 10*time.Second {
@@ -29,18 +63,18 @@ func heartbeatEvery(ctx context.Context) time.Duration {
 	return d
 }
 
-// startHeartbeat heartbeats details now and every heartbeatEvery after,
-// until end is called. Outside an activity (a test calling the method
+// progress hands the activity's progress to its heartbeat, which sends it
+// at once. Outside a heartbeating activity (a test calling the method
 // directly) there is nobody to tell, and it does nothing.
-func startHeartbeat(ctx context.Context, details any) *heartbeat {
-	h := &heartbeat{details: details, stop: make(chan struct{}), done: make(chan struct{})}
-	if !activity.IsActivity(ctx) {
-		close(h.done)
-		return h
+func progress(ctx context.Context, details any) {
+	h, ok := ctx.Value(heartbeatKey{}).(*heartbeat)
+	if !ok {
+		return
 	}
+	h.mu.Lock()
+	h.details = details
+	h.mu.Unlock()
 	send(ctx, details)
-	go h.run(ctx, heartbeatEvery(ctx))
-	return h
 }
 
 // send heartbeats, with the details when there are any.
@@ -52,6 +86,10 @@ func send(ctx context.Context, details any) {
 	activity.RecordHeartbeat(ctx, details)
 }
 
+// run beats every interval until end. The first beat waits for the timer
+// rather than going out at the start, so an attempt with progress to
+// resume from hands it over before a beat without it could replace what
+// the server holds.
 func (h *heartbeat) run(ctx context.Context, every time.Duration) {
 	defer close(h.done)
 	t := time.NewTicker(every)
@@ -71,29 +109,7 @@ func (h *heartbeat) run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// record replaces the details and heartbeats them at once.
-func (h *heartbeat) record(ctx context.Context, details any) {
-	h.mu.Lock()
-	h.details = details
-	h.mu.Unlock()
-	if activity.IsActivity(ctx) {
-		send(ctx, details)
-	}
-}
-
 func (h *heartbeat) end() {
-	select {
-	case <-h.done:
-	default:
-		close(h.stop)
-		<-h.done
-	}
-}
-
-// whileHeartbeating runs fn with the heartbeat going, for activities whose
-// work is one long statement.
-func whileHeartbeating[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	h := startHeartbeat(ctx, nil)
-	defer h.end()
-	return fn()
+	close(h.stop)
+	<-h.done
 }

@@ -74,7 +74,10 @@ func (a *Activities) figures(ctx context.Context, c store.Cycle) (trend.Figures,
 		Rejected: counts.Rejected + refused, GGR: map[string]int64{}}
 	var byCurrency []settle.Totals
 	for _, t := range totals {
-		byCurrency = mergeTotals(byCurrency, settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks})
+		byCurrency, err = mergeTotals(byCurrency, settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks})
+		if err != nil {
+			return trend.Figures{}, err
+		}
 	}
 	for _, t := range byCurrency {
 		f.GGR[t.Currency] = t.GGR()

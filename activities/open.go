@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/settleflow/settleflow/internal/agreement"
 	"github.com/settleflow/settleflow/internal/calendar"
@@ -11,10 +12,17 @@ import (
 	"github.com/settleflow/settleflow/internal/store"
 )
 
+// clockSkew is how far a worker's clock may lag the clock that decided a
+// period had ended.
+const clockSkew = time.Minute
+
 // frozenConfig is what a cycle stores of its scope at open, so later steps
 // and later readers see the terms the cycle ran under.
 type frozenConfig struct {
 	Sources []SourceRef `json:"sources"`
+	// Uncovered is the scope's intake.uncovered_currency; empty in cycles
+	// opened before it existed, which block on such records at split.
+	Uncovered string `json:"uncovered_currency,omitempty"`
 }
 
 // Open records the cycle and freezes its sources and the agreement versions
@@ -25,7 +33,15 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, badData(err)
 	}
-	res := OpenResult{Revision: in.Revision, AutoAbortAfter: sc.Blocked.AutoAbortAfter}
+	if in.Forced == "" {
+		// Whoever started the cycle, partners may still be delivering. A
+		// schedule fires on the Temporal server's clock, so a worker's
+		// clock a little behind it must not refuse the period.
+		if err := sc.CheckEnded(calendar.Period{Start: in.PeriodStart, End: in.PeriodEnd}, time.Now().Add(clockSkew)); err != nil {
+			return OpenResult{}, badData(err)
+		}
+	}
+	res := OpenResult{Revision: in.Revision, AutoAbortAfter: sc.Blocked.AutoAbortAfter, Steps: sc.Resilience.Steps}
 	if in.Revise {
 		prev, err := a.revisionOf(ctx, in)
 		if err != nil {
@@ -59,7 +75,7 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	if err != nil {
 		return OpenResult{}, fmt.Errorf("freeze agreements: %w", err)
 	}
-	cfg, err := json.Marshal(frozenConfig{Sources: res.Sources})
+	cfg, err := json.Marshal(frozenConfig{Sources: res.Sources, Uncovered: sc.Intake.UncoveredCurrency})
 	if err != nil {
 		return OpenResult{}, fmt.Errorf("freeze config: %w", err)
 	}
@@ -122,9 +138,14 @@ func frozenAgreements(c store.Cycle) (map[string]agreement.Version, error) {
 
 // frozenSources reads back the sources a cycle was opened with.
 func frozenSources(c store.Cycle) ([]SourceRef, error) {
+	cfg, err := frozenConfigOf(c)
+	return cfg.Sources, err
+}
+
+func frozenConfigOf(c store.Cycle) (frozenConfig, error) {
 	var cfg frozenConfig
 	if err := json.Unmarshal(c.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("cycle %s: frozen config: %w", c.ID, err)
+		return cfg, fmt.Errorf("cycle %s: frozen config: %w", c.ID, err)
 	}
-	return cfg.Sources, nil
+	return cfg, nil
 }

@@ -22,7 +22,8 @@ type PeriodResult struct {
 }
 
 // ResolvePeriod maps a schedule's nominal time to the latest period of the
-// scope's calendar that has ended at or before it. It runs as a local
+// scope's calendar whose end plus the scope's late-data grace is at or
+// before it (schedules fire that long after each cut-off). It runs as a local
 // activity because the calendar lives in the worker's catalog, which a
 // workflow must not read directly: a config change would alter replay.
 func (a *Activities) ResolvePeriod(_ context.Context, in PeriodRequest) (PeriodResult, error) {
@@ -33,6 +34,6 @@ func (a *Activities) ResolvePeriod(_ context.Context, in PeriodRequest) (PeriodR
 	if in.Nominal.IsZero() {
 		return PeriodResult{}, badData(fmt.Errorf("scope %s: no nominal time to resolve a period from", in.Scope))
 	}
-	p := sc.Calendar.PeriodEndingAt(in.Nominal)
+	p := sc.LatestSettleable(in.Nominal)
 	return PeriodResult{Key: sc.Calendar.Key(p), Start: p.Start, End: p.End}, nil
 }

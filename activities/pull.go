@@ -9,7 +9,6 @@ import (
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/adapters"
 	"github.com/settleflow/settleflow/internal/source/feed"
-	"github.com/settleflow/settleflow/internal/store"
 )
 
 // FinishPull ends a source's pull once every slice is staged: duplicates
@@ -17,9 +16,7 @@ import (
 // whole pull returned. Received and rejects come from the slices, which
 // count what the source delivered, across attempts.
 func (a *Activities) FinishPull(ctx context.Context, in FinishInput) (PullResult, error) {
-	staged, err := whileHeartbeating(ctx, func() (store.SourceStaged, error) {
-		return a.Store.FinishSource(ctx, in.CycleID, in.Source)
-	})
+	staged, err := a.Store.FinishSource(ctx, in.CycleID, in.Source)
 	if err != nil {
 		return PullResult{}, err
 	}

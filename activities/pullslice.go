@@ -38,7 +38,7 @@ func (a *Activities) PullSlice(ctx context.Context, in SliceInput) (SliceProgres
 		return SliceProgress{}, badData(err)
 	}
 	adapter, err := a.sources().Open(src.Kind, source.Config{Name: src.Name, BaseURL: src.ResolveURL(sc.Name, a.getenv),
-		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP})
+		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP, Requests: src.Requests})
 	if err != nil {
 		return SliceProgress{}, badData(err)
 	}
@@ -51,10 +51,9 @@ func (a *Activities) PullSlice(ctx context.Context, in SliceInput) (SliceProgres
 		a.logger().Info("resuming slice", slog.String("cycle", in.CycleID.String()), slog.String("source", src.Name),
 			slog.Int("slice", in.Index), slog.String("cursor", p.Cursor), slog.Int("pages", p.Pages))
 	}
-	hb := startHeartbeat(ctx, p)
-	defer hb.end()
+	progress(ctx, p)
 	s := &slice{in: in, adapter: adapter, maxPages: src.MaxPages, progress: p}
-	err = s.pull(ctx, a.Store, func(p SliceProgress) { hb.record(ctx, p) })
+	err = s.pull(ctx, a.Store, func(p SliceProgress) { progress(ctx, p) })
 	return s.progress, err
 }
 

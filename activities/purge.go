@@ -32,8 +32,6 @@ func (a *Activities) Purge(ctx context.Context, in PurgeInput) (PurgeResult, err
 	if err := a.Store.StartPurge(ctx, in.PurgeID, in.At); err != nil {
 		return PurgeResult{}, err
 	}
-	hb := startHeartbeat(ctx, nil)
-	defer hb.end()
 	var held int64
 	for _, name := range a.Catalog.ScopeNames() {
 		h, err := a.purgeScope(ctx, in, a.Catalog.Scopes[name])

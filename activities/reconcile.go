@@ -38,9 +38,7 @@ func (a *Activities) Reconcile(ctx context.Context, in CycleRef) (ReconcileResul
 	if err != nil {
 		return ReconcileResult{}, err
 	}
-	run, err := whileHeartbeating(ctx, func() (store.ReconcileRun, error) {
-		return a.Store.Reconcile(ctx, store.ReconcileParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart, Config: cfg, Rates: rates})
-	})
+	run, err := a.Store.Reconcile(ctx, store.ReconcileParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart, Config: cfg, Rates: rates})
 	if errors.Is(err, store.ErrBadRecord) {
 		return ReconcileResult{}, badData(err)
 	}

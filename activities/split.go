@@ -64,20 +64,22 @@ func totalsByPartner(sources []SourceRef, totals []store.SourceTotals) (map[stri
 		if !ok {
 			return nil, nil, fmt.Errorf("staged data from source %q, which the cycle did not freeze", t.Source)
 		}
-		out[partner] = mergeTotals(out[partner], settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks, Count: t.Count})
+		merged, err := mergeTotals(out[partner], settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks, Count: t.Count})
+		if err != nil {
+			return nil, nil, fmt.Errorf("partner %s: source %s: %w", partner, t.Source, err)
+		}
+		out[partner] = merged
 	}
 	return out, partners, nil
 }
 
-func mergeTotals(list []settle.Totals, t settle.Totals) []settle.Totals {
+func mergeTotals(list []settle.Totals, t settle.Totals) ([]settle.Totals, error) {
 	for i := range list {
 		if list[i].Currency == t.Currency {
-			list[i].Bets += t.Bets
-			list[i].Wins += t.Wins
-			list[i].Rollbacks += t.Rollbacks
-			list[i].Count += t.Count
-			return list
+			sum, err := list[i].Add(t)
+			list[i] = sum
+			return list, err
 		}
 	}
-	return append(list, t)
+	return append(list, t), nil
 }

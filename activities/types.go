@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/settle"
 )
 
@@ -27,6 +28,9 @@ type OpenInput struct {
 	Revision    int
 	Revise      bool
 	StartedBy   string
+	// Forced is why the period is settled before its end plus the late-data
+	// grace; empty when that has passed.
+	Forced string
 }
 
 // SourceRef is a scope's source as frozen at open.
@@ -57,6 +61,9 @@ type OpenResult struct {
 	Revision       int
 	Supersedes     *uuid.UUID
 	AutoAbortAfter time.Duration
+	// Steps are the scope's retry policies per step; nil in cycles opened
+	// before they were frozen.
+	Steps map[string]scope.StepPolicy
 }
 
 // ApprovalCheck says whether the approval gate opens, and why.

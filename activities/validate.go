@@ -8,6 +8,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/money"
 	"github.com/settleflow/settleflow/internal/record"
+	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -19,12 +20,12 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	if err != nil {
 		return ValidateResult{}, err
 	}
-	sources, err := frozenSources(c)
+	cfg, err := frozenConfigOf(c)
 	if err != nil {
 		return ValidateResult{}, err
 	}
 	var rollbackSources []string
-	for _, s := range sources {
+	for _, s := range cfg.Sources {
 		if s.Kind == record.KindProvider {
 			rollbackSources = append(rollbackSources, s.Name)
 		}
@@ -33,10 +34,13 @@ func (a *Activities) Validate(ctx context.Context, in CycleRef) (ValidateResult,
 	if err != nil {
 		return ValidateResult{}, err
 	}
-	_, err = whileHeartbeating(ctx, func() (store.ValidationPass, error) {
-		return a.Store.Validate(ctx, store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart,
-			PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources, Supersedes: supersedes})
-	})
+	covered, err := coveredCurrencies(c, cfg)
+	if err != nil {
+		return ValidateResult{}, err
+	}
+	_, err = a.Store.Validate(ctx, store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart,
+		PeriodEnd: c.PeriodEnd, Currencies: money.Codes(), RollbackSources: rollbackSources, Supersedes: supersedes,
+		Covered: covered})
 	if errors.Is(err, store.ErrOverflow) {
 		return ValidateResult{}, badData(err)
 	}
@@ -72,3 +76,24 @@ func (a *Activities) supersededChain(ctx context.Context, c store.Cycle) ([]uuid
 
 // maxRevisions bounds the walk back through revisions of one period.
 const maxRevisions = 1000
+
+// coveredCurrencies lists, per source, the currencies its partner's frozen
+// agreement covers, when the scope quarantines records in the others; a
+// source whose agreement covers every currency is left out. A scope that
+// blocks on them instead leaves it to split, which names the currency.
+func coveredCurrencies(c store.Cycle, cfg frozenConfig) (map[string][]string, error) {
+	if cfg.Uncovered != scope.UncoveredQuarantine {
+		return nil, nil
+	}
+	versions, err := frozenAgreements(c)
+	if err != nil {
+		return nil, err
+	}
+	covered := map[string][]string{}
+	for _, s := range cfg.Sources {
+		if v, ok := versions[s.Partner]; ok && len(v.Currencies) > 0 {
+			covered[s.Name] = v.Currencies
+		}
+	}
+	return covered, nil
+}

@@ -50,12 +50,7 @@ func (c *cycle) check(action string, req ActionRequest) error {
 			return fmt.Errorf("skip: %s is not optional (only steps or sources marked optional can be skipped)", b.Step)
 		}
 	case lifecycle.ActionAbort:
-		if status == lifecycle.StatusBlocked && !b.CanAbort {
-			return fmt.Errorf("abort: the cycle is already aborting; retry or skip %s", b.Step)
-		}
-		if status != lifecycle.StatusBlocked && status != lifecycle.StatusAwaitingApproval {
-			return fmt.Errorf("abort: the cycle is %s; only a blocked cycle or one awaiting approval can be aborted", status)
-		}
+		return c.checkAbort()
 	case lifecycle.ActionApprove, lifecycle.ActionReject:
 		if status != lifecycle.StatusAwaitingApproval {
 			return fmt.Errorf("%s: the cycle is %s, not awaiting approval", action, status)
@@ -76,7 +71,7 @@ func (c *cycle) apply(ctx workflow.Context, action string, req ActionRequest) (A
 	}
 	c.deciding = true
 	d := decision{action: action, actor: req.Actor, reason: req.Reason}
-	step := ""
+	step := c.running
 	if c.status.Blocked != nil {
 		step = c.status.Blocked.Step
 	}
@@ -86,6 +81,9 @@ func (c *cycle) apply(ctx workflow.Context, action string, req ActionRequest) (A
 		return ActionResult{}, err
 	}
 	c.pending = &d
+	if c.abortPending() {
+		c.interrupt()
+	}
 	return ActionResult{Action: action, Episode: c.status.Episode, Status: c.status.Status}, nil
 }
 
@@ -95,4 +93,25 @@ func (c *cycle) logAction(ctx workflow.Context, d decision, step string) error {
 		Step: step, Episode: c.status.Episode, Recorded: workflow.Now(ctx)})
 	return c.record(ctx, event{kind: lifecycle.ActionEvent(d.action), step: step, actor: d.actor,
 		payload: map[string]any{"reason": d.reason, "episode": c.status.Episode}})
+}
+
+// checkAbort says whether the cycle may be aborted now: while blocked
+// (unless it is already undoing), awaiting approval, or — in runs that
+// can cancel a step — running any step but the last.
+func (c *cycle) checkAbort() error {
+	status, b := c.status.Status, c.status.Blocked
+	switch {
+	case status == lifecycle.StatusBlocked && !b.CanAbort:
+		return fmt.Errorf("abort: the cycle is already aborting; retry or skip %s", b.Step)
+	case status == lifecycle.StatusBlocked, status == lifecycle.StatusAwaitingApproval:
+		return nil
+	case status == lifecycle.StatusRunning && c.features.abortRunning:
+		if c.running == lifecycle.StepClose || c.stepState(lifecycle.StepClose).Status == lifecycle.StepDone {
+			return fmt.Errorf("abort: the cycle is closing: it is posted and published; correct it with a revision")
+		}
+		return nil
+	case c.features.abortRunning:
+		return fmt.Errorf("abort: the cycle is %s; only a running or blocked cycle, or one awaiting approval, can be aborted", status)
+	}
+	return fmt.Errorf("abort: the cycle is %s; only a blocked cycle or one awaiting approval can be aborted", status)
 }

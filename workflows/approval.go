@@ -17,7 +17,7 @@ func (c *cycle) approve(ctx workflow.Context) error {
 		return err
 	}
 	var check activities.ApprovalCheck
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.CheckApproval, c.ref()).Get(ctx, &check); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepApprove), acts.CheckApproval, c.ref()).Get(ctx, &check); err != nil {
 		return err
 	}
 	if !check.Needed {

@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 // abort undoes open: the cycle's status becomes compensated once every
@@ -11,21 +12,21 @@ import (
 func (c *cycle) abort(workflow.Context, string) error { return nil }
 
 func (c *cycle) discardStaging(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.DiscardStaging,
+	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.DiscardStaging,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
 
 func (c *cycle) reverse(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.Reverse,
+	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.Reverse,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
 
 func (c *cycle) void(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.Void,
+	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.Void,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
 
 func (c *cycle) undoReconcile(ctx workflow.Context, reason string) error {
-	return workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, c.features.operatorActions), acts.UndoReconcile,
+	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.UndoReconcile,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 // acts is only used for its method names; the worker's registered value
@@ -59,24 +60,27 @@ func (c *cycle) steps() []step {
 
 func (c *cycle) open(ctx workflow.Context) error {
 	var res activities.OpenResult
-	err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Open, activities.OpenInput{
+	err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepOpen), acts.Open, activities.OpenInput{
 		CycleID: c.id, WorkflowID: c.status.WorkflowID, RunID: workflow.GetInfo(ctx).WorkflowExecution.RunID,
 		Scope: c.in.Scope, PeriodKey: c.in.PeriodKey, PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd,
-		Revision: c.in.Revision, Revise: c.in.Revise, StartedBy: c.in.StartedBy,
+		Revision: c.in.Revision, Revise: c.in.Revise, StartedBy: c.in.StartedBy, Forced: c.in.Forced,
 	}).Get(ctx, &res)
 	if err != nil {
 		return err
 	}
 	c.sources = res.Sources
 	c.autoAbortAfter = res.AutoAbortAfter
+	c.policies = scope.Resilience{Steps: res.Steps}
 	c.opened = true
 	if c.in.Revise {
 		c.setRevision(ctx, res.Revision)
 	}
-	return c.record(ctx, event{kind: lifecycle.EventCycleOpened, payload: map[string]any{
-		"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
-		"started_by": c.in.StartedBy, "agreements": res.Agreements,
-	}})
+	payload := map[string]any{"scope": c.in.Scope, "period": c.in.PeriodKey, "revision": c.in.Revision,
+		"started_by": c.in.StartedBy, "agreements": res.Agreements}
+	if c.in.Forced != "" {
+		payload["forced"] = c.in.Forced
+	}
+	return c.record(ctx, event{kind: lifecycle.EventCycleOpened, payload: payload})
 }
 
 // pull runs one child workflow per source not pulled yet, all at once, and
@@ -88,12 +92,14 @@ func (c *cycle) pull(ctx workflow.Context) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(pending))
 	for i, src := range pending {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID: c.status.WorkflowID + "/pull/" + src.Name,
+			WorkflowID:          c.status.WorkflowID + "/pull/" + src.Name,
+			WaitForCancellation: c.features.abortRunning,
 		})
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, PullSource, PullSourceInput{
 			Pull: activities.PullInput{CycleID: c.id, Scope: c.in.Scope, Source: src.Name,
 				PeriodStart: c.in.PeriodStart, PeriodEnd: c.in.PeriodEnd},
 			Tuning: c.in.Tuning, Slices: src.Slices, Parallel: src.Parallel,
+			Policy: c.policies.Step(lifecycle.StepPull), Cancellable: c.features.abortRunning,
 		})
 	}
 	var firstErr error
@@ -119,7 +125,7 @@ func (c *cycle) pull(ctx workflow.Context) error {
 
 func (c *cycle) validate(ctx workflow.Context) error {
 	res := &c.result.Validation
-	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Validate, c.ref()).Get(ctx, res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepValidate), acts.Validate, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
 	c.count(lifecycle.StepValidate, "staged", res.Staged)
@@ -134,7 +140,7 @@ func (c *cycle) validate(ctx workflow.Context) error {
 // retries; when it sends them to approval the approve step lists them.
 func (c *cycle) reconcile(ctx workflow.Context) error {
 	res := &c.result.Reconciliation
-	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Reconcile, c.ref()).Get(ctx, res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepReconcile), acts.Reconcile, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
 	t := res.Total
@@ -147,7 +153,7 @@ func (c *cycle) reconcile(ctx workflow.Context) error {
 
 func (c *cycle) split(ctx workflow.Context) error {
 	var res activities.SplitResult
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Split, c.ref()).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepSplit), acts.Split, c.ref()).Get(ctx, &res); err != nil {
 		return err
 	}
 	c.result.Shares = res.Shares
@@ -157,7 +163,7 @@ func (c *cycle) split(ctx workflow.Context) error {
 
 func (c *cycle) post(ctx workflow.Context) error {
 	res := &c.result.Posting
-	if err := workflow.ExecuteActivity(c.in.Tuning.longOptions(ctx), acts.Post, c.ref()).Get(ctx, res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepPost), acts.Post, c.ref()).Get(ctx, res); err != nil {
 		return err
 	}
 	c.count(lifecycle.StepPost, "lines", int64(res.Lines))
@@ -166,7 +172,7 @@ func (c *cycle) post(ctx workflow.Context) error {
 
 func (c *cycle) publish(ctx workflow.Context) error {
 	var res activities.PublishResult
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Publish, c.ref()).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepPublish), acts.Publish, c.ref()).Get(ctx, &res); err != nil {
 		return err
 	}
 	c.result.Statements = res.Statements
@@ -180,7 +186,7 @@ func (c *cycle) close(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	err = workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.Close, activities.CloseInput{CycleID: c.id, Summary: summary}).Get(ctx, nil)
+	err = workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepClose), acts.Close, activities.CloseInput{CycleID: c.id, Summary: summary}).Get(ctx, nil)
 	if err != nil {
 		c.result.Status = lifecycle.StatusRunning
 	}

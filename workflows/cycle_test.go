@@ -37,6 +37,7 @@ type fakeSteps struct {
 	optional  bool // the source is optional
 	undoFails int  // Reverse fails this many times before it works
 	gate      int  // reconcile is held by open breaks this many times
+	hang      bool // Validate runs until it is cancelled
 	mu        sync.Mutex
 	undone    []string
 	events    []string
@@ -81,7 +82,11 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 		}
 		return activities.PullResult{Source: in.Source, Progress: activities.PullProgress{Pages: 2, Received: 10, Inserted: 9, Duplicates: 1}}, f.errFor(lifecycle.StepPull)
 	})
-	env.OnActivity(acts.Validate, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ValidateResult, error) {
+	env.OnActivity(acts.Validate, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.CycleRef) (activities.ValidateResult, error) {
+		if f.hang {
+			<-ctx.Done()
+			return activities.ValidateResult{}, ctx.Err()
+		}
 		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(lifecycle.StepValidate)
 	})
 	env.OnActivity(acts.Reconcile, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ReconcileResult, error) {

@@ -35,6 +35,10 @@ func (c *cycle) record(ctx workflow.Context, e event) error {
 		return err
 	}
 	c.seq++
+	if c.features.abortRunning {
+		// The log is written even from a step an abort is cancelling.
+		ctx, _ = workflow.NewDisconnectedContext(ctx)
+	}
 	return workflow.ExecuteLocalActivity(eventOptions(ctx), "RecordEvent", activities.EventInput{
 		CycleID: c.id, Seq: c.seq, Kind: e.kind, Step: e.step, Actor: e.actor, Payload: payload,
 		Status: e.status, CurrentStep: e.currentStep, Scope: c.in.Scope, Took: e.took,

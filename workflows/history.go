@@ -18,7 +18,7 @@ func (c *cycle) checkHistory(ctx workflow.Context) error {
 		return nil
 	}
 	var res activities.HistoryCheck
-	if err := workflow.ExecuteActivity(c.in.Tuning.stepOptions(ctx), acts.CheckHistory, c.ref()).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepApprove), acts.CheckHistory, c.ref()).Get(ctx, &res); err != nil {
 		return err
 	}
 	c.historyChecked = true

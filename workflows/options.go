@@ -7,97 +7,79 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
-func (t Tuning) attempts() int32 {
-	if t.MaxAttempts > 0 {
-		return t.MaxAttempts
+// stepOptions are the activity options of one step (or scope.StepUndo):
+// the scope's policy for it as frozen at open — the built-in one before
+// that, and in cycles opened before policies were frozen — with the
+// tuning's overrides. Options are not part of what replay compares, so a
+// running cycle picks up a new worker's defaults for the steps still ahead.
+func (c *cycle) stepOptions(ctx workflow.Context, step string) workflow.Context {
+	p := c.policies.Step(step)
+	if step == scope.StepUndo && !c.features.operatorActions {
+		p.Attempts = 0 // runs before operator actions retry an undo until it succeeds
 	}
-	return 5
+	return c.in.Tuning.options(ctx, step, p, c.features.abortRunning)
 }
 
-func (t Tuning) interval() time.Duration {
+// options retry transient failures with backoff and give up at once on
+// bad data, which no retry can fix; an undo retries every failure. Every
+// activity heartbeats (activities.Heartbeats), so a dead worker is noticed
+// within the heartbeat timeout. When the step may be cancelled by an abort,
+// the cancellation waits for the activity to stop, so nothing it does
+// lands after the undo.
+func (t Tuning) options(ctx workflow.Context, step string, p scope.StepPolicy, cancellable bool) workflow.Context {
+	p = t.apply(step, p)
+	retry := &temporal.RetryPolicy{InitialInterval: p.FirstRetry, BackoffCoefficient: 2, MaximumInterval: p.MaxRetry,
+		MaximumAttempts: int32(p.Attempts)}
+	if step != scope.StepUndo {
+		retry.NonRetryableErrorTypes = []string{activities.ErrBadData}
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: p.Timeout,
+		HeartbeatTimeout:    p.Heartbeat,
+		WaitForCancellation: cancellable,
+		RetryPolicy:         retry,
+	})
+}
+
+// apply overrides a policy with the tuning's non-zero fields. A pull keeps
+// its own timeout, and only the pull takes PullHeartbeat.
+func (t Tuning) apply(step string, p scope.StepPolicy) scope.StepPolicy {
+	if t.MaxAttempts > 0 && p.Attempts > 0 {
+		p.Attempts = int(t.MaxAttempts)
+		if step == scope.StepUndo {
+			p.Attempts *= 2
+		}
+	}
 	if t.RetryInterval > 0 {
-		return t.RetryInterval
+		p.FirstRetry = t.RetryInterval
+		p.MaxRetry = max(p.MaxRetry, p.FirstRetry)
 	}
-	return time.Second
-}
-
-func (t Tuning) heartbeat() time.Duration {
-	if t.PullHeartbeat > 0 {
-		return t.PullHeartbeat
+	if t.ActivityDeadline > 0 && step != lifecycle.StepPull {
+		p.Timeout = t.ActivityDeadline
 	}
-	return 30 * time.Second
-}
-
-func (t Tuning) deadline() time.Duration {
-	if t.ActivityDeadline > 0 {
-		return t.ActivityDeadline
+	if t.PullHeartbeat > 0 && step == lifecycle.StepPull {
+		p.Heartbeat = t.PullHeartbeat
 	}
-	return 10 * time.Minute
-}
-
-// stepOptions retry transient failures with backoff and give up at once on
-// bad data, which no retry can fix.
-func (t Tuning) stepOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: t.deadline(),
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        t.interval(),
-			BackoffCoefficient:     2,
-			MaximumInterval:        time.Minute,
-			MaximumAttempts:        t.attempts(),
-			NonRetryableErrorTypes: []string{activities.ErrBadData},
-		},
-	})
-}
-
-// longOptions are for steps that work through a cycle's records and
-// heartbeat on a timer while they do: a dead worker is noticed within the
-// heartbeat timeout, not at the deadline.
-func (t Tuning) longOptions(ctx workflow.Context) workflow.Context {
-	ctx = t.stepOptions(ctx)
-	opts := workflow.GetActivityOptions(ctx)
-	opts.HeartbeatTimeout = t.heartbeat()
-	return workflow.WithActivityOptions(ctx, opts)
-}
-
-// pullOptions give a slice time to page through a large source; it
-// heartbeats its cursor, so a dead worker's slice is retried within the
-// heartbeat timeout, resuming after the last committed page.
-func (t Tuning) pullOptions(ctx workflow.Context) workflow.Context {
-	ctx = t.longOptions(ctx)
-	opts := workflow.GetActivityOptions(ctx)
-	opts.StartToCloseTimeout = 2 * time.Hour
-	return workflow.WithActivityOptions(ctx, opts)
-}
-
-// compensationOptions retry an undo with backoff. Limited, an undo that
-// keeps failing returns so the cycle can block for an operator; unlimited
-// (runs before operator actions existed) it retries until it succeeds.
-func (t Tuning) compensationOptions(ctx workflow.Context, limited bool) workflow.Context {
-	var attempts int32
-	if limited {
-		attempts = t.attempts() * 2
-	}
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: t.deadline(),
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    t.interval(),
-			BackoffCoefficient: 2,
-			MaximumInterval:    time.Minute,
-			MaximumAttempts:    attempts,
-		},
-	})
+	p.Heartbeat = min(p.Heartbeat, p.Timeout)
+	return p
 }
 
 // alertOptions keep trying a webhook for a while; an alert that cannot be
 // delivered must not hold up the cycle.
 func (t Tuning) alertOptions(ctx workflow.Context) workflow.Context {
+	interval := time.Second
+	if t.RetryInterval > 0 {
+		interval = t.RetryInterval
+	}
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
+		HeartbeatTimeout:    30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        t.interval(),
+			InitialInterval:        interval,
 			BackoffCoefficient:     2,
 			MaximumInterval:        time.Minute,
 			MaximumAttempts:        10,
@@ -117,9 +99,11 @@ func (t Tuning) autoAbortAfter(scopeDefault time.Duration) time.Duration {
 }
 
 // eventOptions are for the local activity that appends to the event log.
+// It keeps trying through a database outage of several minutes, so a
+// restart does not fail the step whose event it records.
 func eventOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: 2 * time.Minute,
+		ScheduleToCloseTimeout: 10 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,

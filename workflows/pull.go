@@ -4,6 +4,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/settleflow/settleflow/activities"
+	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 // PullSourceInput names the source a PullSource child pulls.
@@ -13,6 +15,21 @@ type PullSourceInput struct {
 	// Slices and Parallel are the source's, as frozen at open.
 	Slices   int
 	Parallel int
+	// Policy is the pull step's retry policy, as frozen at open; zero in
+	// runs started before policies were, which get the built-in one.
+	Policy scope.StepPolicy
+	// Cancellable makes a cancelled pull wait for its activities to stop,
+	// so an abort's undo runs after the last page is staged.
+	Cancellable bool
+}
+
+// options are the activity options of the pull's slices and its finish.
+func (in PullSourceInput) options(ctx workflow.Context) workflow.Context {
+	p := in.Policy
+	if p == (scope.StepPolicy{}) {
+		p = scope.Resilience{}.Step(lifecycle.StepPull)
+	}
+	return in.Tuning.options(ctx, lifecycle.StepPull, p, in.Cancellable)
 }
 
 // PullSource pulls one source of a cycle into staging. It is a child
@@ -23,7 +40,7 @@ type PullSourceInput struct {
 func PullSource(ctx workflow.Context, in PullSourceInput) (activities.PullResult, error) {
 	if workflow.GetVersion(ctx, changeSlicedPull, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		var res activities.PullResult
-		err := workflow.ExecuteActivity(in.Tuning.pullOptions(ctx), acts.Pull, in.Pull).Get(ctx, &res)
+		err := workflow.ExecuteActivity(in.options(ctx), acts.Pull, in.Pull).Get(ctx, &res)
 		return res, err
 	}
 	p := newPull(in)
@@ -34,7 +51,7 @@ func PullSource(ctx workflow.Context, in PullSourceInput) (activities.PullResult
 		return activities.PullResult{}, err
 	}
 	var res activities.PullResult
-	err := workflow.ExecuteActivity(in.Tuning.longOptions(ctx), acts.FinishPull, activities.FinishInput{
+	err := workflow.ExecuteActivity(in.options(ctx), acts.FinishPull, activities.FinishInput{
 		CycleID: in.Pull.CycleID, Source: in.Pull.Source, Slices: p.done}).Get(ctx, &res)
 	return res, err
 }
@@ -76,7 +93,7 @@ func (p *pull) slices(ctx workflow.Context) error {
 
 func (p *pull) start(ctx workflow.Context, sel workflow.Selector, i int, firstErr *error) {
 	from, to := sliceBounds(p.in.Pull.PeriodStart, p.in.Pull.PeriodEnd, i, len(p.done))
-	f := workflow.ExecuteActivity(p.in.Tuning.pullOptions(ctx), acts.PullSlice, activities.SliceInput{
+	f := workflow.ExecuteActivity(p.in.options(ctx), acts.PullSlice, activities.SliceInput{
 		CycleID: p.in.Pull.CycleID, Scope: p.in.Pull.Scope, Source: p.in.Pull.Source,
 		Index: i, Of: len(p.done), From: from, To: to})
 	sel.AddFuture(f, func(f workflow.Future) {

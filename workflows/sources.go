@@ -5,6 +5,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 func (c *cycle) unpulledSources() []activities.SourceRef {
@@ -42,7 +43,7 @@ func (c *cycle) failedSourcesOptional() bool {
 // they staged before failing is discarded so it cannot count.
 func (c *cycle) skipFailedSources(ctx workflow.Context) error {
 	for _, s := range c.failedSources {
-		err := workflow.ExecuteActivity(c.in.Tuning.compensationOptions(ctx, true), acts.DiscardStaging,
+		err := workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.DiscardStaging,
 			activities.CompensateInput{CycleID: c.id, Source: s.Name, Reason: "source skipped by operator"}).Get(ctx, nil)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 // step is one saga step: run does the work; undo, if any, is registered
@@ -40,9 +41,12 @@ type cycle struct {
 	failedSources  []activities.SourceRef
 	historyChecked bool // stage 3 ran; a retried approval does not log it again
 	autoAbortAfter time.Duration
+	policies       scope.Resilience // frozen at open
 	saga           []compensation
 	pending        *decision // an operator's decision not yet acted on
 	deciding       bool      // an Update handler is recording its action
+	running        string    // the step whose attempt is under way, if any
+	cancelStep     workflow.CancelFunc
 	status         CycleStatus
 	result         CycleResult
 }
@@ -109,12 +113,21 @@ func (c *cycle) setRevision(ctx workflow.Context, revision int) {
 func (c *cycle) run(ctx workflow.Context, s step) error {
 	st := c.stepState(s.name)
 	for {
+		if d, ok := c.abortRequested(); ok { // it came between steps
+			return c.aborted(s, st, d)
+		}
 		err := c.attempt(ctx, s, st)
+		if d, ok := c.abortRequested(); ok {
+			return c.aborted(s, st, d)
+		}
 		if err == nil {
 			break
 		}
 		if !c.features.operatorActions || isDecision(err) {
 			return err
+		}
+		if c.features.abortRunning && ctx.Err() != nil {
+			return err // the workflow itself was cancelled: undo at once
 		}
 		d, err := c.block(ctx, s.name, err, s.canSkip != nil && s.canSkip(), true)
 		if err != nil {
@@ -147,17 +160,21 @@ func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
 	st.Status, st.StartedAt, st.Error = lifecycle.StepRunning, workflow.Now(ctx), ""
 	st.Attempts++
 	if c.opened {
+		// The status is running again even when an operator's retry ends
+		// a block, so the projection does not go on saying blocked.
 		name := s.name
-		if err := c.record(ctx, event{kind: lifecycle.EventStepStarted, step: s.name, currentStep: &name}); err != nil {
+		if err := c.record(ctx, event{kind: lifecycle.EventStepStarted, step: s.name, status: c.status.Status, currentStep: &name}); err != nil {
 			return err
 		}
 	}
-	err := s.run(ctx)
+	err := c.interruptible(ctx, s)
 	st.EndedAt = workflow.Now(ctx)
 	if err != nil {
 		st.Status, st.Error = lifecycle.StepFailed, err.Error()
-		c.recordQuietly(ctx, event{kind: lifecycle.EventStepFailed, step: s.name, took: st.EndedAt.Sub(st.StartedAt),
-			payload: map[string]any{"error": err.Error()}})
+		if !c.abortPending() { // the abort is logged already; its cancellation is no failure
+			c.recordQuietly(ctx, event{kind: lifecycle.EventStepFailed, step: s.name, took: st.EndedAt.Sub(st.StartedAt),
+				payload: map[string]any{"error": err.Error()}})
+		}
 	}
 	return err
 }
@@ -169,6 +186,9 @@ func (c *cycle) attempt(ctx workflow.Context, s step, st *StepState) error {
 func (c *cycle) compensate(ctx workflow.Context, failed string, cause error) {
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	reason := fmt.Sprintf("step %s failed: %v", failed, cause)
+	if isDecision(cause) {
+		reason = fmt.Sprintf("%v (during %s)", cause, failed)
+	}
 	c.status.Status, c.status.Error = lifecycle.StatusCompensating, reason
 	c.upsertStatus(dctx, lifecycle.StatusCompensating, "")
 	c.recordQuietly(dctx, event{kind: lifecycle.EventCompensationStarted, status: lifecycle.StatusCompensating, payload: map[string]any{"reason": reason}})

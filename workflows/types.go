@@ -18,11 +18,16 @@ type CycleInput struct {
 	// reverses and supersedes the previous one.
 	Revise    bool
 	StartedBy string
-	Tuning    Tuning
+	// Forced is why an operator started the period before its end plus
+	// the scope's late-data grace; empty when that had passed.
+	Forced string
+	Tuning Tuning
 }
 
-// Tuning overrides retry and timeout defaults; the zero value is production.
-// Tests shorten them so failures surface in seconds.
+// Tuning overrides the scope's retry policy (resilience.steps) where a
+// field is not zero; the zero value is production. Tests shorten it so
+// failures surface in seconds. ActivityDeadline applies to every step but
+// the pull, PullHeartbeat to the pull only.
 type Tuning struct {
 	MaxAttempts      int32
 	RetryInterval    time.Duration

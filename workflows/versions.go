@@ -23,6 +23,11 @@ const (
 	// sets the cycle against the scope's trailing cycles (CheckHistory),
 	// logs each anomaly, and keeps the cycle's plain-language summary.
 	changeHistoryCheck = "history-check"
+	// changeAbortRunning: an operator may abort a running cycle; the
+	// running step is cancelled (its activities and child workflows
+	// waited for until they stop), its undo registered, and the cycle
+	// compensates. A cancelled workflow compensates without blocking.
+	changeAbortRunning = "abort-running"
 )
 
 // features are the behaviours this run has, decided by its versions.
@@ -30,11 +35,16 @@ type features struct {
 	operatorActions bool
 	reconcile       bool
 	historyCheck    bool
+	abortRunning    bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
 	r := workflow.GetVersion(ctx, changeReconcile, workflow.DefaultVersion, 1)
 	h := workflow.GetVersion(ctx, changeHistoryCheck, workflow.DefaultVersion, 1)
-	return features{operatorActions: v >= 1, reconcile: r >= 1, historyCheck: h >= 1}
+	f := features{operatorActions: v >= 1, reconcile: r >= 1, historyCheck: h >= 1}
+	if f.operatorActions {
+		f.abortRunning = workflow.GetVersion(ctx, changeAbortRunning, workflow.DefaultVersion, 1) >= 1
+	}
+	return f
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -15,19 +16,26 @@ import (
 var actionHelp = map[string]string{
 	lifecycle.ActionRetry:   "Run the blocked step again",
 	lifecycle.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
-	lifecycle.ActionAbort:   "Abort the cycle now: undo what it did, newest first",
+	lifecycle.ActionAbort:   "Abort the cycle now, running or waiting: stop the running step and undo what it did, newest first",
 	lifecycle.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
 	lifecycle.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
 }
 
 // actionCmd is `cycle retry|skip|abort|approve|reject ID --reason … [--as …]`.
-func (a *app) actionCmd(action string) *cobra.Command {
+func (a *app) actionCmd(action string, api *viaAPI) *cobra.Command {
 	var reason, actor string
 	cmd := &cobra.Command{
 		Use:   action + " WORKFLOW-ID --reason \"…\" [--as ACTOR]",
 		Short: actionHelp[action],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			through, err := api.use(cmd)
+			if err != nil {
+				return err
+			}
+			if through {
+				return api.act(cmd, args[0], action, reason)
+			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
 				res, err := platform.Act(cmd.Context(), c, args[0], action, actor, reason)
 				if err != nil {
@@ -38,8 +46,11 @@ func (a *app) actionCmd(action string) *cobra.Command {
 			})
 		},
 	}
+	if action == lifecycle.ActionAbort {
+		cmd.Aliases = []string{"cancel"} // what Temporal's own CLI calls stopping a workflow
+	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (required; recorded in the cycle's event log)")
-	cmd.Flags().StringVar(&actor, "as", currentUser(), "who is acting (recorded)")
+	cmd.Flags().StringVar(&actor, "as", currentUser(), "who is acting (recorded); only when talking to Temporal directly, not through the API")
 	_ = cmd.MarkFlagRequired("reason")
 	return cmd
 }
@@ -52,8 +63,8 @@ func (a *app) cycleListCmd() *cobra.Command {
 		Short: "List cycles from Temporal visibility, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if status != "" && !knownStatus(status) {
-				return fmt.Errorf("--status %q: want one of %v", status, cycleStatuses)
+			if status != "" && !slices.Contains(lifecycle.Statuses, status) {
+				return fmt.Errorf("--status %q: want one of %v", status, lifecycle.Statuses)
 			}
 			var list []platform.CycleListing
 			err := a.withTemporal(cmd.Context(), func(c client.Client) (err error) {
@@ -76,16 +87,4 @@ func (a *app) cycleListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&status, "status", "", "only cycles in this status")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
 	return cmd
-}
-
-var cycleStatuses = []string{lifecycle.StatusRunning, lifecycle.StatusBlocked, lifecycle.StatusAwaitingApproval,
-	lifecycle.StatusCompleted, lifecycle.StatusCompensating, lifecycle.StatusCompensated}
-
-func knownStatus(s string) bool {
-	for _, k := range cycleStatuses {
-		if k == s {
-			return true
-		}
-	}
-	return false
 }

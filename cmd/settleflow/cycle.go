@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,40 +15,58 @@ import (
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 func (a *app) cycleCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cycle", Short: "Start and inspect settlement cycles"}
-	cmd.AddCommand(a.cycleStartCmd(), a.cycleShowCmd(), a.cycleListCmd())
+	api := &viaAPI{}
+	api.register(cmd)
+	cmd.AddCommand(a.cycleStartCmd(api), a.cycleShowCmd(), a.cycleListCmd())
 	for _, action := range lifecycle.Actions {
-		cmd.AddCommand(a.actionCmd(action))
+		cmd.AddCommand(a.actionCmd(action, api))
 	}
 	return cmd
 }
 
-func (a *app) cycleStartCmd() *cobra.Command {
-	var scope, period, actor string
-	var wait, revise bool
+func (a *app) cycleStartCmd(api *viaAPI) *cobra.Command {
+	var scope, period, actor, reason, key string
+	var wait, revise, force bool
 	cmd := &cobra.Command{
 		Use:   "start --scope S --period P [--wait]",
 		Short: "Settle one scope's period",
 		Long: `Starts the SettlementCycle workflow for the period, named as the scope's calendar
 names it: a date (2026-11-01) for daily and weekly scopes, a month (2026-11)
 for monthly ones, or an explicit start/end pair. A period that is being
-settled or was settled is not started again.`,
+settled or was settled is not started again. A period is settled only once
+its end plus the scope's late-data grace (intake.late_data_grace) has
+passed; --force --reason "…" starts it earlier and records why.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			// A wrong scope or period is reported before any connection.
-			if _, err := platform.CycleInput(cat, scope, period, actor); err != nil {
+			if force != (strings.TrimSpace(reason) != "") {
+				return fmt.Errorf("--force and --reason go together: say why the period may be settled before it has ended")
+			}
+			if key != "" && !revise {
+				return fmt.Errorf("--idempotency-key is for --revise: a first settlement is never started twice anyway")
+			}
+			req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise, Force: reason,
+				IdempotencyKey: key}
+			// A wrong scope or period, or one not over yet, is reported
+			// before any connection.
+			if _, err := platform.ResolveStart(cat, req, time.Now()); err != nil {
 				return err
 			}
+			through, err := api.use(cmd)
+			if err != nil {
+				return err
+			}
+			if through {
+				return api.start(cmd, req, wait)
+			}
 			return a.withTemporal(cmd.Context(), func(c client.Client) error {
-				req := platform.StartRequest{Scope: scope, Period: period, StartedBy: actor, Revise: revise}
 				return startCycle(cmd, c, cat, req, wait)
 			})
 		},
@@ -54,9 +74,12 @@ settled or was settled is not started again.`,
 	f := cmd.Flags()
 	f.StringVar(&scope, "scope", "", "scope to settle (required)")
 	f.StringVar(&period, "period", "", "period to settle (required)")
-	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ)")
+	f.StringVar(&actor, "as", currentUser(), "who starts the cycle (recorded; an approver must differ); only when talking to Temporal directly")
 	f.BoolVar(&wait, "wait", false, "wait for the cycle to finish")
 	f.BoolVar(&revise, "revise", false, "settle a completed period again as a new revision (reverses and supersedes the last one)")
+	f.StringVar(&key, "idempotency-key", "", "with --revise: a key that makes repeating the command start one revision, not two")
+	f.BoolVar(&force, "force", false, "settle a period before its end plus the late-data grace (needs --reason; recorded)")
+	f.StringVar(&reason, "reason", "", "why --force is right (recorded in the cycle's event log)")
 	_ = cmd.MarkFlagRequired("scope")
 	_ = cmd.MarkFlagRequired("period")
 	return cmd
@@ -76,9 +99,7 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 	if !wait {
 		return nil
 	}
-	progress := watchProgress(ctx, cmd.ErrOrStderr(), cycleProgress(c, started.WorkflowID, started.RunID))
-	res, err := platform.WaitCycle(ctx, c, started.WorkflowID, started.RunID)
-	progress.Stop()
+	res, err := waitCycle(ctx, out, cmd.ErrOrStderr(), c, started)
 	if err != nil {
 		return fmt.Errorf("cycle %s: %w", started.WorkflowID, err)
 	}
@@ -97,49 +118,35 @@ and type, and what the open ones are worth) is read live from Postgres.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, queryErr := a.queryStatus(ctx, args[0])
+			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			c, dialErr := a.dial(dctx)
+			cancel()
+			if dialErr == nil {
+				defer c.Close()
+			}
 			db, err := a.openStore(ctx)
-			if queryErr == nil {
-				printStatus(cmd.OutOrStdout(), st)
-				if err != nil {
-					fmt.Fprintf(cmd.OutOrStdout(), "\n  (reconciliation: the database is unavailable: %v)\n", err)
-					return nil
+			if err != nil {
+				if dialErr != nil {
+					return fmt.Errorf("%w; and the event log is unavailable: %w", dialErr, err)
 				}
+				a.log.Warn("the event log is unavailable", "error", err)
+			} else {
 				defer db.Close()
-				return showReconciliation(ctx, cmd.OutOrStdout(), db, st.CycleID)
 			}
-			if err != nil {
-				return fmt.Errorf("%w; and the event log is unavailable: %v", queryErr, err)
-			}
-			defer db.Close()
-			cyc, err := db.LatestCycleOfWorkflow(ctx, args[0])
-			if err != nil {
-				return fmt.Errorf("%w; %v", queryErr, err)
-			}
-			events, err := db.Events(ctx, cyc.ID)
+			view, err := platform.ShowCycle(ctx, c, db, args[0])
 			if err != nil {
 				return err
 			}
-			status := platform.StatusFromLog(cyc, events)
-			if status.Summary, _, err = db.Summary(ctx, cyc.ID); err != nil {
-				return err
+			if view.FromLog {
+				fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", cmp.Or(dialErr, view.QueryErr))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", queryErr)
-			printStatus(cmd.OutOrStdout(), status)
-			return showReconciliation(ctx, cmd.OutOrStdout(), db, cyc.ID.String())
+			printStatus(cmd.OutOrStdout(), view.Status)
+			if db == nil {
+				return nil
+			}
+			return showReconciliation(ctx, cmd.OutOrStdout(), db, view.Status.CycleID)
 		},
 	}
-}
-
-func (a *app) queryStatus(ctx context.Context, workflowID string) (workflows.CycleStatus, error) {
-	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	c, err := a.dial(qctx)
-	if err != nil {
-		return workflows.CycleStatus{}, err
-	}
-	defer c.Close()
-	return platform.QueryCycle(qctx, c, workflowID, "")
 }
 
 func currentUser() string {

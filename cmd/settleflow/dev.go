@@ -21,19 +21,28 @@ import (
 func (a *app) devCmd() *cobra.Command {
 	var scopeName, period, stateDir string
 	var seed int64
+	var serve bool
+	var web serveFlags
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run the demo: local Postgres and Temporal, the simulator, a worker and one cycle",
 		Long: `Starts (or reuses) local PostgreSQL and the Temporal dev server, applies
 migrations, serves the game-aggregator simulator, runs a worker and settles one
 period of the demo scope, then prints what happened. Running it again for the
-same period reports the existing result instead of settling twice.`,
+same period reports the existing result instead of settling twice. Then it
+serves the console and API (with a fresh admin token, printed once) and keeps
+the worker running until Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runDev(cmd, scopeName, period, stateDir, seed)
+			if !serve {
+				web.addr = ""
+			}
+			return a.runDev(cmd, scopeName, period, stateDir, seed, web)
 		},
 	}
 	f := cmd.Flags()
+	f.BoolVar(&serve, "serve", true, "serve the console and API after settling, until Ctrl-C")
+	web.register(cmd, "127.0.0.1:8080")
 	f.StringVar(&scopeName, "scope", "demo-casino", "scope to settle")
 	f.StringVar(&period, "period", "", "period to settle; default: the last complete period of the scope")
 	f.StringVar(&stateDir, "state-dir", ".state", "where the dev server keeps its SQLite file and log")
@@ -42,7 +51,7 @@ same period reports the existing result instead of settling twice.`,
 	return cmd
 }
 
-func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, seed int64) error {
+func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, seed int64, web serveFlags) error {
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
 	cat, err := a.catalog()
@@ -54,7 +63,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	if period == "" {
-		period = sc.Calendar.Key(sc.Calendar.PeriodEndingAt(time.Now()))
+		period = sc.Calendar.Key(sc.LatestSettleable(time.Now()))
 	}
 	st, err := a.devDatabase(ctx, stateDir)
 	if err != nil {
@@ -80,10 +89,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	defer c.Close()
-	if err := platform.EnsureNamespace(ctx, c, tc.Namespace, 72*time.Hour); err != nil {
-		return err
-	}
-	if err := platform.EnsureSearchAttributes(ctx, c, tc.Namespace, tc.SearchAttributes); err != nil {
+	if err := platform.SetupNamespace(ctx, c, tc.Namespace, 72*time.Hour, tc.SearchAttributes); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "✓ temporal dev server at %s (%s), UI %s\n", srv.Address, reusedWord(srv.Reused), srv.UIURL)
@@ -100,11 +106,18 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	defer w.Stop()
 	fmt.Fprintln(out, "✓ simulator and worker running")
 
-	if err := settleAndReport(ctx, out, c, st, cat, scopeName, period, uiLink{srv.UIURL, tc.Namespace}); err != nil {
-		return err
+	settled := settleAndReport(ctx, out, c, st, cat, scopeName, period, uiLink{srv.UIURL, tc.Namespace})
+	if settled != nil && !errors.Is(settled, errWaitsForOperator) {
+		return settled
 	}
 	fmt.Fprintf(out, "\nThe Temporal dev server keeps running for the UI; stop it with `make stop`.\n")
-	return nil
+	if web.addr == "" {
+		return settled
+	}
+	if err := a.serveDemo(ctx, out, web, st, c, cat, srv.UIURL); err != nil {
+		return err
+	}
+	return settled
 }
 
 // devDatabase starts local Postgres if needed, creates the database,

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,10 @@ import (
 	"github.com/settleflow/settleflow/internal/store"
 	"github.com/settleflow/settleflow/workflows"
 )
+
+// errWaitsForOperator is a demo cycle that stopped for an operator: the
+// console is still served so one can act on it.
+var errWaitsForOperator = errors.New("it waits for an operator")
 
 type uiLink struct {
 	base      string
@@ -114,16 +119,11 @@ func waitOrStop(ctx context.Context, out, progressOut io.Writer, c client.Client
 		if err != nil || (status.Status != lifecycle.StatusBlocked && status.Status != lifecycle.StatusAwaitingApproval) {
 			continue
 		}
-		actions := "retry|abort"
-		if status.Status == lifecycle.StatusAwaitingApproval {
-			actions = "approve|reject"
-		}
 		progress.Stop() // its last line goes before the status
 		fmt.Fprintln(out)
 		printStatus(out, status)
-		fmt.Fprintf(out, "\nThe cycle waits for an operator (see docs/runbook.md), e.g.\n"+
-			"  bin/settleflow worker &   # the demo's worker stops with the demo\n"+
-			"  bin/settleflow cycle show %[1]s\n  bin/settleflow cycle %[2]s %[1]s --reason \"…\"\n", s.WorkflowID, actions)
-		return workflows.CycleResult{}, fmt.Errorf("cycle %s is %s", s.WorkflowID, status.Status)
+		fmt.Fprintf(out, "\n%s\nThe demo's worker stops with the demo: run bin/settleflow worker & first (see docs/runbook.md).\n",
+			operatorHint(status))
+		return workflows.CycleResult{}, fmt.Errorf("cycle %s is %s: %w", s.WorkflowID, status.Status, errWaitsForOperator)
 	}
 }

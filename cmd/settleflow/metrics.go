@@ -22,23 +22,38 @@ func (a *app) serveMetrics(ctx context.Context, st *store.Store) error {
 	if a.metricsAddr == "" {
 		return nil
 	}
-	p, err := telemetry.NewPrometheus()
+	p, err := a.prometheus(st)
 	if err != nil {
-		return err
-	}
-	m, err := telemetry.NewMetrics(p.Provider)
-	if err != nil {
-		return err
-	}
-	if err := m.ObserveBlocked(st.BlockedCycles); err != nil {
 		return err
 	}
 	bound, err := telemetry.ServeMetrics(ctx, a.metricsAddr, p.Handler(), a.log)
 	if err != nil {
 		return err
 	}
-	a.temporal.MetricsHandler = telemetry.TemporalMetrics(p.Provider, a.log)
-	a.metrics = m
 	a.log.Info("serving metrics", "url", "http://"+bound.String()+"/metrics")
 	return nil
+}
+
+// prometheus is the process's one metrics registry, made on first use:
+// settleflow's instruments, the blocked-cycles gauge read from st, and the
+// Temporal SDK's metrics for the clients dialled after it. A worker's
+// --metrics-addr and serve's /metrics show the same registry.
+func (a *app) prometheus(st *store.Store) (*telemetry.Prometheus, error) {
+	if a.prom != nil {
+		return a.prom, nil
+	}
+	p, err := telemetry.NewPrometheus()
+	if err != nil {
+		return nil, err
+	}
+	m, err := telemetry.NewMetrics(p.Provider)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.ObserveBlocked(st.BlockedCycles); err != nil {
+		return nil, err
+	}
+	a.temporal.MetricsHandler = telemetry.TemporalMetrics(p.Provider, a.log)
+	a.prom, a.metrics = p, m
+	return p, nil
 }

@@ -37,6 +37,7 @@ type app struct {
 	// Prometheus metrics; metrics records settleflow's own once they do.
 	metricsAddr string
 	metrics     *telemetry.Metrics
+	prom        *telemetry.Prometheus
 }
 
 func newRoot() *cobra.Command {
@@ -74,6 +75,7 @@ func newRoot() *cobra.Command {
 	f.BoolVar(&a.temporal.TLS, "tls", os.Getenv("SETTLEFLOW_TEMPORAL_TLS") == "true", "use TLS without a client certificate (env SETTLEFLOW_TEMPORAL_TLS=true)")
 	a.temporal.APIKey = os.Getenv("SETTLEFLOW_TEMPORAL_API_KEY")
 
+	root.AddCommand(a.serveCmd(), a.tokenCmd())
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
 	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.holdCmd(), a.retentionCmd(), a.discrepancyCmd())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -26,10 +27,9 @@ func (a *app) temporalCmd() *cobra.Command {
 				return err
 			}
 			err = a.withTemporal(ctx, func(c client.Client) error {
-				if err := platform.EnsureNamespace(ctx, c, a.temporal.Namespace, retention); err != nil {
-					return err
-				}
-				return platform.EnsureSearchAttributes(ctx, c, a.temporal.Namespace, tc.SearchAttributes)
+				sctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				return platform.SetupNamespace(sctx, c, a.temporal.Namespace, retention, tc.SearchAttributes)
 			})
 			if err != nil {
 				return err

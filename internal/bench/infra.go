@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,10 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/operatorservice/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/jackc/pgx/v5"
@@ -141,43 +137,7 @@ func registerNamespace(ctx context.Context, c client.Client, ns string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := platform.EnsureNamespace(ctx, c, ns, 24*time.Hour); err != nil {
-		return err
-	}
-	if err := poll(ctx, func() error { return namespaceServed(ctx, c, ns) }); err != nil {
-		return fmt.Errorf("namespace %s not ready: %w", ns, err)
-	}
-	if err := platform.EnsureSearchAttributes(ctx, c, ns, cfg.SearchAttributes); err != nil {
-		return err
-	}
-	err = poll(ctx, func() error { return hasSearchAttributes(ctx, c, ns, cfg.SearchAttributes) })
-	if err != nil {
-		return fmt.Errorf("namespace %s: %w", ns, err)
-	}
-	return nil
-}
-
-func namespaceServed(ctx context.Context, c client.Client, ns string) error {
-	_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-		Namespace: ns, Execution: &commonpb.WorkflowExecution{WorkflowId: "settleflow-bench-probe"}})
-	var notFound *serviceerror.NamespaceNotFound
-	if errors.As(err, &notFound) {
-		return err
-	}
-	return nil // the probe workflow does not exist; the namespace does
-}
-
-func hasSearchAttributes(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
-	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
-	if err != nil {
-		return err
-	}
-	for name := range attrs {
-		if _, ok := have.CustomAttributes[name]; !ok {
-			return fmt.Errorf("search attribute %s missing", name)
-		}
-	}
-	return nil
+	return platform.SetupNamespace(ctx, c, ns, 24*time.Hour, cfg.SearchAttributes)
 }
 
 func deleteNamespace(ctx context.Context, c client.Client, ns string) error {
@@ -186,19 +146,4 @@ func deleteNamespace(ctx context.Context, c client.Client, ns string) error {
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
 	return nil
-}
-
-// poll calls try every 100 ms until it succeeds or ctx ends.
-func poll(ctx context.Context, try func() error) error {
-	for {
-		err := try()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w (last: %v)", ctx.Err(), err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

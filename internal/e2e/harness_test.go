@@ -85,6 +85,8 @@ type envOptions struct {
 	feed func(http.Handler) http.Handler
 	// noWorker leaves starting a worker to the test.
 	noWorker bool
+	// scopeYAML replaces the demo scope's file.
+	scopeYAML string
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -92,7 +94,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
-		Slices: o.slices, Feed: o.feed, NoWorker: o.noWorker})
+		Slices: o.slices, NoWorker: o.noWorker, Feed: o.feed, ScopeYAML: o.scopeYAML})
 	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
 		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
 }

@@ -28,6 +28,12 @@ const (
 	StatusAbandoned = "abandoned"
 )
 
+// Statuses lists the statuses a cycle's workflow reports, in its status
+// query and search attribute; the projection's superseded and abandoned
+// are never among them.
+var Statuses = []string{StatusRunning, StatusBlocked, StatusAwaitingApproval, StatusCompleted,
+	StatusCompensating, StatusCompensated}
+
 // Steps of the cycle saga, in order.
 const (
 	StepOpen      = "open"
@@ -40,6 +46,9 @@ const (
 	StepPublish   = "publish"
 	StepClose     = "close"
 )
+
+// Steps lists the saga's steps in order.
+var Steps = []string{StepOpen, StepPull, StepValidate, StepSplit, StepApprove, StepPost, StepPublish, StepClose}
 
 // Step statuses, as the status query shows them. A step running, blocked,
 // completed or compensated is described in the same word as a cycle in

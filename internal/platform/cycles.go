@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -23,6 +25,12 @@ type StartRequest struct {
 	StartedBy string
 	// Revise settles a completed period again as a new revision.
 	Revise bool
+	// IdempotencyKey, with Revise, makes the request safe to repeat: a
+	// revision already started with the key is returned, not started again.
+	IdempotencyKey string
+	// Force, when not empty, is why an operator settles a period whose
+	// end plus the scope's late-data grace has not passed; it is recorded.
+	Force  string
 	Tuning workflows.Tuning
 }
 
@@ -55,19 +63,45 @@ func inputFor(scope string, cal calendar.Calendar, p calendar.Period, startedBy 
 		Revision: 1, StartedBy: startedBy}
 }
 
+// ResolveStart checks a start request against the catalog and the clock,
+// before anything connects: the scope and period must exist, and the
+// period must have ended, its late-data grace included, unless the
+// request is forced with a reason.
+func ResolveStart(cat catalog.Catalog, req StartRequest, now time.Time) (workflows.CycleInput, error) {
+	in, err := CycleInput(cat, req.Scope, req.Period, req.StartedBy)
+	if err != nil {
+		return in, err
+	}
+	in.Tuning, in.Revise, in.Forced = req.Tuning, req.Revise, strings.TrimSpace(req.Force)
+	if in.Forced != "" {
+		return in, nil
+	}
+	sc, err := cat.Scope(req.Scope)
+	if err != nil {
+		return in, err
+	}
+	return in, sc.CheckEnded(calendar.Period{Start: in.PeriodStart, End: in.PeriodEnd}, now)
+}
+
 // StartCycle starts the cycle workflow for the period unless a run for it
 // is already going or has completed; a failed (compensated) run may be
 // started again.
 func StartCycle(ctx context.Context, c client.Client, cat catalog.Catalog, req StartRequest) (Started, error) {
-	in, err := CycleInput(cat, req.Scope, req.Period, req.StartedBy)
+	in, err := ResolveStart(cat, req, time.Now())
 	if err != nil {
 		return Started{}, err
 	}
-	in.Tuning, in.Revise = req.Tuning, req.Revise
-	return start(ctx, c, in)
+	if !in.Revise || req.IdempotencyKey == "" {
+		return start(ctx, c, in, nil)
+	}
+	s, found, err := startedWithKey(ctx, c, in, req.IdempotencyKey)
+	if err != nil || found {
+		return s, err
+	}
+	return start(ctx, c, in, map[string]any{reviseKeyMemo: req.IdempotencyKey})
 }
 
-func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Started, error) {
+func start(ctx context.Context, c client.Client, in workflows.CycleInput, memo map[string]any) (Started, error) {
 	id := workflows.WorkflowID(in.Scope, in.PeriodKey)
 	// A completed period is settled again only when a revision is asked
 	// for; a compensated one may always be retried. Either way Temporal
@@ -82,6 +116,7 @@ func start(ctx context.Context, c client.Client, in workflows.CycleInput) (Start
 		WorkflowIDReusePolicy:                    reuse,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		Memo:                                     memo,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.ScopeAttr.ValueSet(in.Scope), workflows.PeriodAttr.ValueSet(in.PeriodKey),
 			workflows.RevisionAttr.ValueSet(int64(in.Revision)), workflows.StatusAttr.ValueSet(lifecycle.StatusRunning)),

@@ -103,7 +103,7 @@ func (s Schedules) Create(ctx context.Context, scopeName string, o ScheduleOptio
 	}
 	_, err = s.Client.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID:   ScheduleID(sc.Name),
-		Spec: ScheduleSpec(sc.Calendar),
+		Spec: ScopeScheduleSpec(sc),
 		Action: &client.ScheduleWorkflowAction{
 			ID:        "scheduled/" + sc.Name,
 			Workflow:  workflows.ScheduledCycle,
@@ -190,7 +190,7 @@ func (s Schedules) Describe(ctx context.Context, scope string) (ScheduleDetails,
 		SkippedOverlap: desc.Info.NumActionsSkippedOverlap, MissedCatchup: desc.Info.NumActionsMissedCatchupWindow,
 		CreatedAt: desc.Info.CreatedAt, LastUpdatedAt: desc.Info.LastUpdateAt}
 	if sc, err := s.Catalog.Scope(scope); err == nil {
-		spec := ScheduleSpec(sc.Calendar)
+		spec := ScopeScheduleSpec(sc)
 		d.CalendarSpec, d.ScopeConfigured = SpecWords(&spec), true
 	}
 	if p := desc.Schedule.Policy; p != nil {

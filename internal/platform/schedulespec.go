@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/scope"
 )
 
 // ScheduleSpec fires at the calendar's cut-off in the scope's own time zone,
@@ -16,21 +17,38 @@ import (
 // of the week, monthly on the 1st. Temporal matches wall-clock times
 // literally, so a cut-off inside a DST gap does not fire that day.
 func ScheduleSpec(cal calendar.Calendar) client.ScheduleSpec {
+	return scheduleSpecAfter(cal, 0)
+}
+
+// ScopeScheduleSpec fires once the scope's late-data grace has passed after
+// each cut-off: the earliest time each period may be settled.
+func ScopeScheduleSpec(sc scope.Scope) client.ScheduleSpec {
+	return scheduleSpecAfter(sc.Calendar, sc.Intake.LateDataGrace)
+}
+
+// scheduleSpecAfter fires after, a whole number of minutes, past each
+// period's cut-off; past midnight it fires that many days later.
+func scheduleSpecAfter(cal calendar.Calendar, after time.Duration) client.ScheduleSpec {
 	one := func(v int) []client.ScheduleRange { return []client.ScheduleRange{{Start: v}} }
+	at := cal.Cutoff + after
+	days, at := int(at/(24*time.Hour)), at%(24*time.Hour)
 	spec := client.ScheduleCalendarSpec{
 		Second:     one(0),
-		Minute:     one(int(cal.Cutoff % time.Hour / time.Minute)),
-		Hour:       one(int(cal.Cutoff / time.Hour)),
+		Minute:     one(int(at % time.Hour / time.Minute)),
+		Hour:       one(int(at / time.Hour)),
 		DayOfMonth: []client.ScheduleRange{{Start: 1, End: 31}},
 		Month:      []client.ScheduleRange{{Start: 1, End: 12}},
 		DayOfWeek:  []client.ScheduleRange{{Start: 0, End: 6}},
 		Comment:    fmt.Sprintf("cut-off of each %s period", cal.Frequency),
 	}
+	if after > 0 {
+		spec.Comment += fmt.Sprintf(" plus a late-data grace of %s", after)
+	}
 	switch cal.Frequency {
 	case calendar.Weekly:
-		spec.DayOfWeek = one(int(cal.WeekStart))
+		spec.DayOfWeek = one((int(cal.WeekStart) + days) % 7)
 	case calendar.Monthly:
-		spec.DayOfMonth = one(1)
+		spec.DayOfMonth = one(1 + days)
 	}
 	tz := "UTC"
 	if cal.Location != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
@@ -62,6 +63,62 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	})
 	if err != nil {
 		return fmt.Errorf("add search attributes to %s: %w", namespace, err)
+	}
+	return nil
+}
+
+// SetupNamespace makes namespace ready for settleflow: registered if the
+// cluster lacks it, served by the frontend, and holding attrs. A namespace
+// registered a moment ago is "not found" until it reaches the server's
+// namespace cache, and search attributes added to it are listed a moment
+// later still; both are waited for, so a first setup succeeds.
+func SetupNamespace(ctx context.Context, c client.Client, namespace string, retention time.Duration, attrs map[string]string) error {
+	if err := EnsureNamespace(ctx, c, namespace, retention); err != nil {
+		return err
+	}
+	if err := waitNamespace(ctx, c, namespace, nil); err != nil {
+		return err
+	}
+	if err := EnsureSearchAttributes(ctx, c, namespace, attrs); err != nil {
+		return err
+	}
+	return waitNamespace(ctx, c, namespace, attrs)
+}
+
+// waitNamespace returns once the namespace answers requests that go through
+// the server's namespace cache and lists every attribute in attrs.
+func waitNamespace(ctx context.Context, c client.Client, namespace string, attrs map[string]string) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		err := namespaceReady(ctx, c, namespace, attrs)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("namespace %s not ready: %w", namespace, err)
+		case <-tick.C:
+		}
+	}
+}
+
+func namespaceReady(ctx context.Context, c client.Client, namespace string, attrs map[string]string) error {
+	_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
+		Namespace: namespace, Execution: &commonpb.WorkflowExecution{WorkflowId: "settleflow-namespace-probe"},
+	})
+	var notFound *serviceerror.NamespaceNotFound
+	if errors.As(err, &notFound) {
+		return err
+	}
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return err
+	}
+	for name := range attrs {
+		if _, ok := have.CustomAttributes[name]; !ok {
+			return fmt.Errorf("search attribute %s missing", name)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/settleflow/settleflow/activities"
@@ -19,7 +20,8 @@ const heartbeatThrottle = 2 * time.Second
 // NewWorker returns a worker on settleflow's task queue with every workflow
 // and activity registered. Start it with Start or Run.
 func NewWorker(c client.Client, a *activities.Activities) worker.Worker {
-	w := worker.New(c, workflows.TaskQueue, worker.Options{MaxHeartbeatThrottleInterval: heartbeatThrottle})
+	w := worker.New(c, workflows.TaskQueue, worker.Options{MaxHeartbeatThrottleInterval: heartbeatThrottle,
+		Interceptors: []interceptor.WorkerInterceptor{&activities.Heartbeats{}}})
 	workflows.Register(w, a)
 	return w
 }

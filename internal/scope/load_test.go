@@ -31,7 +31,7 @@ func TestLoadDirEmbeddedDemo(t *testing.T) {
 	want := Source{
 		Name: "aggregator", Kind: "provider", KindLine: 9, Partner: "acme-games", URL: "http://127.0.0.1:8711",
 		TokenEnv: "SETTLEFLOW_DEMO_PROVIDER_TOKEN", Token: "demo-token", PageSize: 500,
-		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages,
+		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages, Requests: DefaultRequests,
 	}
 	if len(s.Sources) != 1 || s.Sources[0] != want {
 		t.Errorf("sources = %+v", s.Sources)

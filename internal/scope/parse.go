@@ -34,23 +34,26 @@ type scopeFile struct {
 		AlertWebhook   string `yaml:"alert_webhook"`
 		AutoAbortAfter string `yaml:"auto_abort_after"`
 	} `yaml:"blocked"`
-	Anomalies      anomaliesFile `yaml:"anomalies"`
-	Retention      retentionFile `yaml:"retention"`
-	Reconciliation *reconFile    `yaml:"reconciliation"`
+	Anomalies      anomaliesFile  `yaml:"anomalies"`
+	Retention      retentionFile  `yaml:"retention"`
+	Resilience     resilienceFile `yaml:"resilience"`
+	Intake         intakeFile     `yaml:"intake"`
+	Reconciliation *reconFile     `yaml:"reconciliation"`
 }
 
 type sourceFile struct {
-	Name     string      `yaml:"name"`
-	Kind     located     `yaml:"kind"`
-	Partner  string      `yaml:"partner"`
-	URL      string      `yaml:"url"`
-	TokenEnv string      `yaml:"token_env"`
-	Token    string      `yaml:"token"`
-	PageSize wholeNumber `yaml:"page_size"`
-	Slices   wholeNumber `yaml:"slices"`
-	Parallel wholeNumber `yaml:"parallel"`
-	MaxPages wholeNumber `yaml:"max_pages"`
-	Optional bool        `yaml:"optional"`
+	Name     string        `yaml:"name"`
+	Kind     located       `yaml:"kind"`
+	Partner  string        `yaml:"partner"`
+	URL      string        `yaml:"url"`
+	TokenEnv string        `yaml:"token_env"`
+	Token    string        `yaml:"token"`
+	PageSize wholeNumber   `yaml:"page_size"`
+	Slices   wholeNumber   `yaml:"slices"`
+	Parallel wholeNumber   `yaml:"parallel"`
+	MaxPages wholeNumber   `yaml:"max_pages"`
+	Optional bool          `yaml:"optional"`
+	Requests *requestsFile `yaml:"requests"`
 }
 
 // located is a string that remembers the line it was written on.
@@ -213,6 +216,16 @@ func (f scopeFile) build() (Scope, error) {
 			return fail("blocked.auto_abort_after: %q must be positive", d)
 		}
 		s.Blocked.AutoAbortAfter = v
+	}
+	requests := make([]*requestsFile, len(f.Sources))
+	for i, sf := range f.Sources {
+		requests[i] = sf.Requests
+	}
+	if err := f.Resilience.build(&s, requests); err != nil {
+		return fail("%w", err)
+	}
+	if err := f.Intake.build(&s); err != nil {
+		return fail("%w", err)
 	}
 	if s.Reconciliation, err = f.Reconciliation.build(s.Sources); err != nil {
 		return fail("%w", err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/calendar"
 	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/trend"
 )
 
@@ -51,6 +52,11 @@ type Scope struct {
 	// Anomalies are the stage-3 thresholds against trailing cycles.
 	Anomalies trend.Thresholds
 	Retention Retention
+	// Resilience is how steps retry before the cycle blocks.
+	Resilience Resilience
+	// Intake says when a period may be settled and what is done with
+	// records no agreement covers.
+	Intake Intake
 	// Reconciliation is the pairs the cycle matches and what open breaks do.
 	Reconciliation recon.Config
 }
@@ -70,6 +76,8 @@ type Source struct {
 	Parallel int
 	MaxPages int // per slice
 	Optional bool
+	// Requests bounds and retries each page's request.
+	Requests source.Requests
 }
 
 // Approval says when a cycle must wait for an operator before posting.

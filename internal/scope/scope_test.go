@@ -72,7 +72,7 @@ blocked:
 	}
 	want := Source{Name: "aggregator", Kind: "provider", KindLine: s.Sources[0].KindLine, Partner: "acme-games",
 		URL: "https://feed.example/v1", TokenEnv: "ACME_TOKEN", PageSize: 2000,
-		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages}
+		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages, Requests: DefaultRequests}
 	if s.Sources[0] != want {
 		t.Errorf("source 0 = %+v, want %+v", s.Sources[0], want)
 	}

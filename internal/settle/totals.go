@@ -42,3 +42,25 @@ func (t Totals) checkedGGR() (int64, error) {
 	}
 	return g.Int64(), nil
 }
+
+// Add sums two totals of one currency, as when two sources share a
+// partner, refusing a sum int64 minor units cannot hold.
+func (t Totals) Add(o Totals) (Totals, error) {
+	if t.Currency != o.Currency {
+		return t, fmt.Errorf("adding %s totals to %s totals", o.Currency, t.Currency)
+	}
+	sum := Totals{Currency: t.Currency}
+	for _, f := range []struct {
+		name string
+		a, b int64
+		into *int64
+	}{{"bets", t.Bets, o.Bets, &sum.Bets}, {"wins", t.Wins, o.Wins, &sum.Wins},
+		{"rollbacks", t.Rollbacks, o.Rollbacks, &sum.Rollbacks}, {"count", t.Count, o.Count, &sum.Count}} {
+		s := f.a + f.b
+		if (f.b > 0 && s < f.a) || (f.b < 0 && s > f.a) {
+			return t, fmt.Errorf("%s %s %d + %d overflows int64", t.Currency, f.name, f.a, f.b)
+		}
+		*f.into = s
+	}
+	return sum, nil
+}

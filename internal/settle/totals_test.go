@@ -2,6 +2,7 @@ package settle
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,19 @@ func TestCheckedGGRErrors(t *testing.T) {
 	g, err := (Totals{Wins: math.MaxInt64, Rollbacks: 1}).checkedGGR()
 	if err != nil || g != math.MinInt64 {
 		t.Errorf("got %d, %v", g, err)
+	}
+}
+
+func TestTotalsAdd(t *testing.T) {
+	a := Totals{Currency: "USD", Bets: 10, Wins: 4, Rollbacks: 1, Count: 3}
+	got, err := a.Add(Totals{Currency: "USD", Bets: 5, Wins: 1, Count: 2})
+	if err != nil || got != (Totals{Currency: "USD", Bets: 15, Wins: 5, Rollbacks: 1, Count: 5}) {
+		t.Errorf("got %+v, %v", got, err)
+	}
+	if _, err := a.Add(Totals{Currency: "USD", Bets: math.MaxInt64}); err == nil || !strings.Contains(err.Error(), "USD bets 10 + 9223372036854775807 overflows") {
+		t.Errorf("overflow: %v", err)
+	}
+	if _, err := a.Add(Totals{Currency: "EUR"}); err == nil {
+		t.Error("added totals of two currencies")
 	}
 }

@@ -25,6 +25,30 @@ type Config struct {
 	// source allows.
 	PageSize int
 	HTTP     *http.Client
+	// Requests bounds and retries each page's request; the zero value
+	// leaves both to the adapter's defaults.
+	Requests Requests
+}
+
+// Requests is how one page's HTTP request is bounded and retried, in
+// terms every adapter of an HTTP feed can apply.
+type Requests struct {
+	// Attempts is the most tries of one request, the first included; 0
+	// leaves the limit to Budget.
+	Attempts int
+	// Budget bounds the time from the first try to the start of the last;
+	// 0 leaves the limit to Attempts. With both 0 a request is tried once.
+	Budget time.Duration
+	// FirstRetry is the wait before the second try; each later wait
+	// doubles up to MaxRetry. A server's Retry-After, when longer, wins.
+	FirstRetry time.Duration
+	MaxRetry   time.Duration
+	// ConnectTimeout bounds the TCP connect and the TLS handshake each,
+	// HeaderTimeout the wait for the response headers, Timeout the whole
+	// request, body included.
+	ConnectTimeout time.Duration
+	HeaderTimeout  time.Duration
+	Timeout        time.Duration
 }
 
 // PageRequest asks for one page of the records of [From, To).

@@ -70,9 +70,15 @@ func Render(s Statement) (Rendered, error) {
 	if err := w.WriteAll(rows); err != nil {
 		return Rendered{}, fmt.Errorf("statement CSV for %s: %w", s.Partner, err)
 	}
+	return Rendered{JSON: js, CSV: buf.String(), SHA256: Hash(js, buf.String())}, nil
+}
+
+// Hash is a statement's content hash as published: SHA-256 over its JSON,
+// a newline and its CSV, in hex. Anyone holding both files can recompute it.
+func Hash(json []byte, csv string) string {
 	sum := sha256.New()
-	sum.Write(js)
+	sum.Write(json)
 	sum.Write([]byte("\n"))
-	sum.Write(buf.Bytes())
-	return Rendered{JSON: js, CSV: buf.String(), SHA256: hex.EncodeToString(sum.Sum(nil))}, nil
+	sum.Write([]byte(csv))
+	return hex.EncodeToString(sum.Sum(nil))
 }

@@ -162,3 +162,14 @@ func jsonOrEmpty(raw json.RawMessage) []byte {
 	}
 	return raw
 }
+
+// RecentCycles returns the latest cycles, newest first, of one scope
+// unless scope is empty.
+func (s *Store) RecentCycles(ctx context.Context, scope string, limit int) ([]Cycle, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+cycleColumns+` FROM cycles
+		WHERE $1 = '' OR scope = $1 ORDER BY created_at DESC LIMIT $2`, scope, limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent cycles: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cycle, error) { return scanCycle(r) })
+}

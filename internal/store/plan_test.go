@@ -121,6 +121,9 @@ func requireKeyedPlan(t *testing.T, ctx context.Context, st *Store, c Cycle) {
 	table := StagingTable(c.ID).Sanitize()
 	known, sources, none := []string{"KRW"}, []string{"agg"}, []uuid.UUID{}
 	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
+		if err := createCoverage(ctx, tx, nil); err != nil {
+			return err
+		}
 		statements := []struct {
 			name string
 			sql  string

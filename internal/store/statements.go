@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -115,4 +116,46 @@ func (s *Store) Statements(ctx context.Context, cycleID uuid.UUID) ([]Statement,
 		return nil, fmt.Errorf("statements of cycle %s: %w", cycleID, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Statement])
+}
+
+// Statement loads one statement by ID.
+func (s *Store) Statement(ctx context.Context, id uuid.UUID) (Statement, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id, cycle_id, partner, status, content_json, content_csv, sha256, created_at, status_note
+		FROM statements WHERE id = $1`, id)
+	if err != nil {
+		return Statement{}, fmt.Errorf("statement %s: %w", id, err)
+	}
+	st, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Statement])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Statement{}, fmt.Errorf("statement %s: %w", id, ErrNotFound)
+	}
+	return st, err
+}
+
+// StatementListing is a statement without its content, with its cycle.
+type StatementListing struct {
+	ID         uuid.UUID
+	CycleID    uuid.UUID
+	Partner    string
+	Status     string
+	SHA256     string
+	CreatedAt  time.Time
+	WorkflowID string
+	Scope      string
+	PeriodKey  string
+	Revision   int
+}
+
+// RecentStatements lists statements newest first, of one scope unless
+// scope is empty.
+func (s *Store) RecentStatements(ctx context.Context, scope string, limit int) ([]StatementListing, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT s.id, s.cycle_id, s.partner, s.status, s.sha256, s.created_at,
+			c.workflow_id, c.scope, c.period_key, c.revision
+		FROM statements s JOIN cycles c ON c.id = s.cycle_id
+		WHERE $1 = '' OR c.scope = $1
+		ORDER BY s.created_at DESC, s.partner LIMIT $2`, scope, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list statements: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[StatementListing])
 }

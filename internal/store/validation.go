@@ -25,6 +25,9 @@ type ValidateParams struct {
 	// Supersedes are the cycles of the same period this one settles again:
 	// the ids they settled are not re-sent ones.
 	Supersedes []uuid.UUID
+	// Covered maps a source to the currencies its partner's agreement
+	// covers; a source it lacks is not restricted.
+	Covered map[string][]string
 }
 
 // ValidationPass is what one validation pass found.
@@ -50,6 +53,9 @@ func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass,
 			return err
 		}
 		table := StagingTable(p.CycleID).Sanitize()
+		if err := createCoverage(ctx, tx, p.Covered); err != nil {
+			return err
+		}
 		superseded := append([]uuid.UUID{}, p.Supersedes...) // never a NULL array
 		if _, err := tx.Exec(ctx, rollbackDecisionsSQL(table),
 			p.Scope, p.PeriodStart, p.PeriodEnd, p.Currencies, p.RollbackSources, p.CycleID, superseded); err != nil {
@@ -75,9 +81,9 @@ func (s *Store) Validate(ctx context.Context, p ValidateParams) (ValidationPass,
 		if err != nil {
 			return fmt.Errorf("check records: %w", err)
 		}
-		res, err = countGroups(groups)
-		if err != nil {
-			return err
+		var over *totalsGroup
+		if res, over = countGroups(groups); over != nil {
+			return overflowAt(ctx, tx, p.CycleID, *over)
 		}
 		return saveTotals(ctx, tx, p.CycleID, groups)
 	})
@@ -106,21 +112,55 @@ func scanTotalsGroup(r pgx.CollectableRow) (totalsGroup, error) {
 	return g, err
 }
 
-// countGroups counts the pass and checks every accepted sum fits in int64
-// minor units. One that does not cannot be settled: it fails naming its
-// group, since no single record is wrong.
-func countGroups(groups []totalsGroup) (ValidationPass, error) {
+// countGroups counts the pass and returns the first group whose accepted
+// sum does not fit in int64 minor units, if any.
+func countGroups(groups []totalsGroup) (ValidationPass, *totalsGroup) {
 	var res ValidationPass
-	for _, g := range groups {
+	for i, g := range groups {
 		res.Accepted += g.accepted
 		res.Rejected += g.rejected
 		if !g.sum.IsInt64() {
-			return res, fmt.Errorf("%w: source %s: accepted %s amounts in %s sum to %s, beyond what 64-bit minor units hold",
-				ErrOverflow, g.source, g.typ, g.currency, g.sum.String())
+			return res, &groups[i]
 		}
 	}
 	res.Staged = res.Accepted + res.Rejected
 	return res, nil
+}
+
+// overflowAt explains a group whose sum cannot be settled: no record is
+// wrong on its own, so the error names the accepted record, in delivery
+// order, that takes the running total past what int64 minor units hold.
+func overflowAt(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, g totalsGroup) error {
+	var id, running string
+	var amount int64
+	err := tx.QueryRow(ctx, `SELECT external_id, amount, running::text FROM (
+		SELECT s.external_id, s.amount, s.pos, sum(s.amount::numeric) OVER (ORDER BY s.pos, s.external_id) AS running
+		FROM `+StagingTable(cycleID).Sanitize()+` s
+		WHERE s.source = $2 AND s.currency = $3 AND s.type = $4
+		  AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = $1 AND q.source = s.source
+		                  AND q.record_key = s.external_id AND q.stage = 'rules')) r
+		WHERE running > 9223372036854775807 ORDER BY pos, external_id LIMIT 1`,
+		cycleID, g.source, g.currency, g.typ).Scan(&id, &amount, &running)
+	if err != nil {
+		return fmt.Errorf("%w: source %s: accepted %s amounts in %s sum to %s; finding the record that overflows: %v",
+			ErrOverflow, g.source, g.typ, g.currency, g.sum.String(), err)
+	}
+	return fmt.Errorf("%w: source %s record %q: field amount %d %s takes the accepted %s %s total to %s, beyond what 64-bit minor units hold (sum of all: %s)",
+		ErrOverflow, g.source, id, amount, g.currency, g.currency, g.typ, running, g.sum.String())
+}
+
+// createCoverage puts the currencies each restricted source's agreement
+// covers where every statement of validation can read them.
+func createCoverage(ctx context.Context, tx pgx.Tx, covered map[string][]string) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE coverage (source text PRIMARY KEY, currencies text[] NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("coverage: %w", err)
+	}
+	for source, currencies := range covered {
+		if _, err := tx.Exec(ctx, `INSERT INTO coverage VALUES ($1, $2)`, source, currencies); err != nil {
+			return fmt.Errorf("coverage of %s: %w", source, err)
+		}
+	}
+	return nil
 }
 
 // ErrOverflow marks totals that do not fit in int64 minor units.

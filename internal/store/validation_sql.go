@@ -13,8 +13,14 @@ func keySQL(scope, source, id string) string {
 
 // breaksBasicRule is true for a row that breaks a rule on its own: $2
 // period start, $3 period end, $4 known currencies, as every statement of
-// validation numbers them.
-const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[1]s.occurred_at < $2 OR %[1]s.occurred_at >= $3)`
+// validation numbers them, and the coverage table (see notCovered).
+const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[1]s.occurred_at < $2 OR %[1]s.occurred_at >= $3
+    OR ` + notCovered + `)`
+
+// notCovered is true for a row whose currency the agreement of its
+// source's partner does not cover: the temporary table coverage lists the
+// currencies of every source whose agreement restricts them.
+const notCovered = `EXISTS (SELECT 1 FROM coverage v WHERE v.source = %[1]s.source AND %[1]s.currency <> ALL(v.currencies))`
 
 func basicRule(alias string) string { return strings.ReplaceAll(breaksBasicRule, "%[1]s", alias) }
 
@@ -129,6 +135,8 @@ func checkedRows(table string) string {
 SELECT s, d.reference_id, d.bet_amount, d.bet_currency, x.period_key AS settled_in,
        array_remove(ARRAY[
            CASE WHEN s.currency <> ALL($5::text[]) THEN 'UNKNOWN_CURRENCY' END,
+           CASE WHEN s.currency = ANY($5::text[]) AND ` + strings.ReplaceAll(notCovered, "%[1]s", "s") + `
+                THEN 'CURRENCY_NOT_COVERED' END,
            CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
            CASE WHEN s.occurred_at < $3 OR s.occurred_at >= $4 THEN 'OUTSIDE_PERIOD' END,
            CASE WHEN x.key IS NOT NULL THEN 'RESENT_DUPLICATE' END,
@@ -143,6 +151,8 @@ func quarantineRulesSQL(table string) string {
 	return `INSERT INTO quarantine (cycle_id, source, record_key, stage, reason, detail, raw)
 SELECT $1::uuid, (c.s).source, (c.s).external_id, 'rules', r.reason, CASE r.reason
     WHEN 'UNKNOWN_CURRENCY' THEN format('currency %s is not a known ISO 4217 code', to_json((c.s).currency))
+    WHEN 'CURRENCY_NOT_COVERED' THEN format('currency %s is not covered by the agreement of this source''s partner (it covers %s)',
+        (c.s).currency, (SELECT array_to_string(v.currencies, ', ') FROM coverage v WHERE v.source = (c.s).source))
     WHEN 'NEGATIVE_AMOUNT' THEN format('amount %s is negative', (c.s).amount)
     WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("(c.s).occurred_at") + `,
                                       ` + utcSQL("$3") + `, ` + utcSQL("$4") + `)

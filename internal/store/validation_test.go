@@ -19,6 +19,10 @@ import (
 
 var known = []string{"EUR", "KRW", "USD"}
 
+// uncovered is a known currency the test agreement of source agg does not
+// cover.
+const uncovered = "JPY"
+
 // cycleOf creates a staged cycle of scope for the day starting at start.
 func cycleOf(t *testing.T, ctx context.Context, st *store.Store, scope string, start time.Time, status string) store.Cycle {
 	t.Helper()
@@ -36,7 +40,7 @@ func cycleOf(t *testing.T, ctx context.Context, st *store.Store, scope string, s
 
 func params(c store.Cycle) store.ValidateParams {
 	return store.ValidateParams{CycleID: c.ID, Scope: c.Scope, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd,
-		Currencies: known, RollbackSources: []string{"agg"}}
+		Currencies: append(slices.Clone(known), uncovered), RollbackSources: []string{"agg"}, Covered: map[string][]string{"agg": known}}
 }
 
 // The SQL validation agrees with validate.CheckAll, the rules stated in
@@ -80,7 +84,8 @@ func TestValidateAgreesWithRules(t *testing.T) {
 	}
 
 	rules := validate.Rules{PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd,
-		KnownCurrency:    func(code string) bool { return slices.Contains(known, code) },
+		KnownCurrency:    func(code string) bool { return code == uncovered || slices.Contains(known, code) },
+		Covered:          func(_, code string) bool { return slices.Contains(known, code) },
 		SettledElsewhere: func(_, id string) (string, bool) { _, ok := settled[id]; return earlier.PeriodKey, ok },
 		EarlierBet: func(_, id string) (validate.SettledBet, bool) {
 			r, ok := settled[id]
@@ -117,7 +122,8 @@ func TestValidateAgreesWithRules(t *testing.T) {
 		reasons[k[len(k)-len(lastWord(k)):]] = true
 	}
 	for _, r := range []string{validate.UnknownCurrency, validate.NegativeAmount, validate.OutsidePeriod, validate.ResentDuplicate,
-		validate.OrphanRollback, validate.RollbackOfRejectedBet, validate.RollbackMismatch, validate.DoubleRollback} {
+		validate.OrphanRollback, validate.RollbackOfRejectedBet, validate.RollbackMismatch, validate.DoubleRollback,
+		validate.CurrencyNotCovered} {
 		if !reasons[r] {
 			t.Errorf("the random cycle never produced %s; the test does not cover it", r)
 		}
@@ -165,6 +171,8 @@ func randomRecords(rng *rand.Rand, prefix string, day time.Time, prior []record.
 			amount++
 		case k < 14 && typ == "rollback":
 			cur = known[(slices.Index(known, cur)+1)%len(known)]
+		case k < 16 && typ != "rollback":
+			cur = uncovered
 		}
 		r := rec(id, typ, ref, amount, cur, at)
 		out = append(out, r)

@@ -4,14 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
 
-	commonpb "go.temporal.io/api/common/v1"
-	"go.temporal.io/api/operatorservice/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
@@ -60,58 +56,7 @@ func (t *Temporal) RegisterNamespace(ctx context.Context, ns string) error {
 		return fmt.Errorf("dial temporal %s: %w", t.Address, err)
 	}
 	defer admin.Close()
-	if err := platform.EnsureNamespace(ctx, admin, ns, 24*time.Hour); err != nil {
-		return err
-	}
-	// A new namespace reaches the server's namespace cache a moment after it
-	// is registered; until then it is "not found".
-	if err := waitNamespace(ctx, admin, ns, nil); err != nil {
-		return err
-	}
-	if err := platform.EnsureSearchAttributes(ctx, admin, ns, cfg.SearchAttributes); err != nil {
-		return err
-	}
-	return waitNamespace(ctx, admin, ns, cfg.SearchAttributes)
-}
-
-// waitNamespace returns once the namespace answers requests that go through
-// the server's namespace cache and lists every search attribute.
-func waitNamespace(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
-	var last error
-	for {
-		last = namespaceReady(ctx, c, ns, attrs)
-		if last == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("namespace %s not ready: %w", ns, last)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-func namespaceReady(ctx context.Context, c client.Client, ns string, attrs map[string]string) error {
-	_, err := c.WorkflowService().DescribeWorkflowExecution(ctx, &workflowservice.DescribeWorkflowExecutionRequest{
-		Namespace: ns, Execution: &commonpb.WorkflowExecution{WorkflowId: "settleflow-namespace-probe"},
-	})
-	var notFound *serviceerror.NamespaceNotFound
-	if errors.As(err, &notFound) {
-		return err
-	}
-	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
-	if err != nil {
-		return err
-	}
-	for name := range attrs {
-		if _, ok := have.CustomAttributes[name]; !ok {
-			return fmt.Errorf("search attribute %s missing", name)
-		}
-	}
-	if len(attrs) == 0 {
-		return nil // the first wait, before the attributes are added
-	}
-	return nil
+	return platform.SetupNamespace(ctx, admin, ns, 24*time.Hour, cfg.SearchAttributes)
 }
 
 // waitVisibility returns once visibility accepts queries on settleflow's

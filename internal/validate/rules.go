@@ -29,6 +29,9 @@ const (
 	// DoubleRollback: the bet was already cancelled, earlier in this cycle
 	// or by a settled cycle.
 	DoubleRollback = "DOUBLE_ROLLBACK"
+	// CurrencyNotCovered: a known currency the agreement of the source's
+	// partner does not cover, when the scope quarantines such records.
+	CurrencyNotCovered = "CURRENCY_NOT_COVERED"
 )
 
 // Game transaction types the rules know.
@@ -82,6 +85,9 @@ type Rules struct {
 	EarlierBet func(source, id string) (SettledBet, bool)
 	// RollbackSources says which sources' rollbacks cancel bets.
 	RollbackSources func(source string) bool
+	// Covered says whether the agreement of a source's partner covers a
+	// currency; nil covers every currency.
+	Covered func(source, currency string) bool
 }
 
 // basic returns the rules one record breaks on its own.
@@ -92,6 +98,9 @@ func (r Rules) basic(t Txn) []Rejection {
 	}
 	if !r.KnownCurrency(t.Currency) {
 		reject(UnknownCurrency, "currency %q is not a known ISO 4217 code", t.Currency)
+	}
+	if r.KnownCurrency(t.Currency) && r.Covered != nil && !r.Covered(t.Source, t.Currency) {
+		reject(CurrencyNotCovered, "currency %s is not covered by the agreement of this source's partner", t.Currency)
 	}
 	if t.Amount < 0 {
 		reject(NegativeAmount, "amount %d is negative", t.Amount)

@@ -21,17 +21,21 @@ const transactionsPath = "/v1/transactions"
 // page.
 var Kind = source.Kind{Name: record.KindProvider, MaxPageSize: 5000, New: New}
 
-// New builds the adapter for one source. A nil cfg.HTTP gets feed's
-// default client with its timeouts; temporary failures are retried with
-// feed.DefaultRetry.
+// New builds the adapter for one source. Its requests are bounded and
+// retried as cfg.Requests says (feed's defaults where it is zero); a
+// cfg.HTTP, when set, replaces the client those bounds would give.
 func New(cfg source.Config) (source.Adapter, error) {
+	hc := cfg.HTTP
+	if hc == nil {
+		hc = feed.HTTPClientFor(feed.TimeoutsFor(cfg.Requests))
+	}
 	a := &adapter{feed: feed.Client{
 		BaseURL:  cfg.BaseURL,
 		Path:     transactionsPath,
 		Token:    cfg.Token,
 		PageSize: cfg.PageSize,
-		HTTP:     cfg.HTTP,
-		Retry:    feed.DefaultRetry(),
+		HTTP:     hc,
+		Retry:    feed.RetryFor(cfg.Requests),
 	}}
 	if err := a.feed.Validate(); err != nil {
 		return nil, fmt.Errorf("source %s: %w", cfg.Name, err)
