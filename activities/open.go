@@ -54,7 +54,7 @@ func (a *Activities) Open(ctx context.Context, in OpenInput) (OpenResult, error)
 	versions := map[string]agreement.Version{}
 	for _, src := range sc.Sources {
 		res.Sources = append(res.Sources, SourceRef{Name: src.Name, Kind: src.Kind, Partner: src.Partner, Optional: src.Optional,
-			Slices: src.Slices, Parallel: src.Parallel})
+			Slices: src.Slices, Parallel: src.Parallel, Fallback: src.Fallback, FallbackMode: src.FallbackMode})
 		if _, done := versions[src.Partner]; done || src.Partner == "" {
 			continue
 		}

@@ -21,12 +21,17 @@ func (a *Activities) Publish(ctx context.Context, in CycleRef) (PublishResult, e
 	if err != nil {
 		return PublishResult{}, err
 	}
+	notes, err := a.fallbackNotes(ctx, c)
+	if err != nil {
+		return PublishResult{}, err
+	}
 	statements := statementsByPartner(c, shares)
 	if err := a.cover(ctx, c, statements); err != nil {
 		return PublishResult{}, err
 	}
 	var res PublishResult
 	for _, st := range statements {
+		st.FromFallback = notes[st.Partner]
 		r, err := statement.Render(st)
 		if err != nil {
 			return PublishResult{}, badData(err)

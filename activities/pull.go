@@ -37,7 +37,8 @@ func (a *Activities) FinishPull(ctx context.Context, in FinishInput) (PullResult
 		}
 		a.Metrics.Pulled(ctx, c.Scope, in.Source, int64(p.Received+p.Rejects))
 	}
-	return res, nil
+	res.ControlTotals, err = a.saveControlTotals(ctx, in.CycleID, in.Source)
+	return res, err
 }
 
 // Pull pulls a source's whole period as one slice and finishes it: the
@@ -58,6 +59,21 @@ func (a *Activities) DiscardStaging(ctx context.Context, in CompensateInput) (in
 		return a.Store.DiscardSource(ctx, in.CycleID, in.Source)
 	}
 	return 0, a.Store.DropStaging(ctx, in.CycleID)
+}
+
+// openSource finds a scope's source and opens its adapter; a source no
+// adapter can open is bad configuration.
+func (a *Activities) openSource(scopeName, name string) (scope.Source, source.Adapter, error) {
+	sc, src, err := a.sourceOf(scopeName, name)
+	if err != nil {
+		return src, nil, badData(err)
+	}
+	adapter, err := a.sources().Open(src.Kind, source.Config{Name: src.Name, BaseURL: src.ResolveURL(sc.Name, a.getenv),
+		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP, Requests: src.Requests})
+	if err != nil {
+		return src, nil, badData(err)
+	}
+	return src, adapter, nil
 }
 
 // sourceOf finds a scope's source.

@@ -33,14 +33,9 @@ var tracer = otel.Tracer("github.com/settleflow/settleflow/activities")
 // is heartbeated, so a retried attempt resumes after the last committed
 // page. A page fetched again is absorbed when the pull finishes.
 func (a *Activities) PullSlice(ctx context.Context, in SliceInput) (SliceProgress, error) {
-	sc, src, err := a.sourceOf(in.Scope, in.Source)
+	src, adapter, err := a.openSource(in.Scope, in.Source)
 	if err != nil {
-		return SliceProgress{}, badData(err)
-	}
-	adapter, err := a.sources().Open(src.Kind, source.Config{Name: src.Name, BaseURL: src.ResolveURL(sc.Name, a.getenv),
-		Token: src.ResolveToken(a.getenv), PageSize: src.PageSize, HTTP: a.HTTP, Requests: src.Requests})
-	if err != nil {
-		return SliceProgress{}, badData(err)
+		return SliceProgress{}, err
 	}
 	p := SliceProgress{Total: -1}
 	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {

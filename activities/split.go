@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/store"
 )
@@ -42,17 +43,25 @@ func (a *Activities) Split(ctx context.Context, in CycleRef) (SplitResult, error
 	if err := a.Store.SaveSettlementLines(ctx, in.CycleID, res.Shares); err != nil {
 		return SplitResult{}, err
 	}
-	return res, nil
+	res.Corrections, err = a.fallbackCorrections(ctx, c)
+	return res, err
 }
 
-// totalsByPartner merges the per-source totals of sources that share a
-// partner, per currency, and lists the partners in source order.
+// totalsByPartner merges the per-source totals of the game provider
+// sources that share a partner, per currency, and lists the partners in
+// source order. Other kinds' records are reconciled, not split: their
+// partners' agreements (PSP fees, affiliate commissions) are frozen with
+// the cycle but not applied yet.
 func totalsByPartner(sources []SourceRef, totals []store.SourceTotals) (map[string][]settle.Totals, []string, error) {
 	partnerOf := map[string]string{}
 	var partners []string
 	seen := map[string]bool{}
 	for _, s := range sources {
 		partnerOf[s.Name] = s.Partner
+		if s.Kind != record.KindProvider {
+			partnerOf[s.Name] = ""
+			continue
+		}
 		if s.Partner != "" && !seen[s.Partner] {
 			seen[s.Partner] = true
 			partners = append(partners, s.Partner)
@@ -63,6 +72,9 @@ func totalsByPartner(sources []SourceRef, totals []store.SourceTotals) (map[stri
 		partner, ok := partnerOf[t.Source]
 		if !ok {
 			return nil, nil, fmt.Errorf("staged data from source %q, which the cycle did not freeze", t.Source)
+		}
+		if partner == "" {
+			continue
 		}
 		merged, err := mergeTotals(out[partner], settle.Totals{Currency: t.Currency, Bets: t.Bets, Wins: t.Wins, Rollbacks: t.Rollbacks, Count: t.Count})
 		if err != nil {

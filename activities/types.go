@@ -39,6 +39,12 @@ type SourceRef struct {
 	Kind     string
 	Partner  string
 	Optional bool
+	// Fallback is the source that may stand in for this one when its pull
+	// keeps failing; FallbackMode says who switches: an operator
+	// (manual) or settleflow at once (auto). Empty in cycles opened
+	// before fallbacks.
+	Fallback     string `json:",omitempty"`
+	FallbackMode string `json:",omitempty"`
 	// Slices and Parallel shape the pull: how many time slices the period
 	// is cut into, and how many are pulled at once. Zero in cycles opened
 	// before pulls were sliced.
@@ -112,6 +118,12 @@ type PullResult struct {
 	Source   string
 	Progress PullProgress
 	Resumed  bool
+	// ControlTotals is how many lines of control totals the source
+	// published for the period (0 when it publishes none).
+	ControlTotals int `json:",omitempty"`
+	// Fallback names the source whose records stood in for this one's,
+	// when its own pull kept failing.
+	Fallback string `json:",omitempty"`
 }
 
 // ValidateResult counts the outcome of validation.
@@ -139,6 +151,9 @@ type ReconcileResult struct {
 // SplitResult lists the shares computed.
 type SplitResult struct {
 	Shares []settle.Share
+	// Corrections are set on a revision of a cycle whose figures a
+	// fallback gave: how the source's own figures differ.
+	Corrections []FallbackCorrection `json:",omitempty"`
 }
 
 // PostResult describes the journal entry posted.

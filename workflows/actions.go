@@ -49,6 +49,13 @@ func (c *cycle) check(action string, req ActionRequest) error {
 		if !b.CanSkip {
 			return fmt.Errorf("skip: %s is not optional (only steps or sources marked optional can be skipped)", b.Step)
 		}
+	case lifecycle.ActionFallback:
+		if status != lifecycle.StatusBlocked {
+			return fmt.Errorf("fallback: the cycle is %s, not blocked", status)
+		}
+		if err := c.checkFallback(b); err != nil {
+			return err
+		}
 	case lifecycle.ActionAbort:
 		return c.checkAbort()
 	case lifecycle.ActionApprove, lifecycle.ActionReject:

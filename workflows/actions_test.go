@@ -60,6 +60,26 @@ func TestOptionalSourceCanBeSkipped(t *testing.T) {
 	}
 }
 
+// A failed pull whose source names no fallback cannot fall back; nor can
+// a step other than the pull.
+func TestFallbackRefusedWithoutOne(t *testing.T) {
+	for _, step := range []string{lifecycle.StepPull, lifecycle.StepSplit} {
+		f := &fakeSteps{fail: step, failTimes: 1}
+		env := newEnv(t, f)
+		var blocked CycleStatus
+		env.RegisterDelayedCallback(func() {
+			blocked = queryStatus(t, env)
+			want := map[string]string{lifecycle.StepPull: "names no fallback", lifecycle.StepSplit: "only a failed pull can fall back"}[step]
+			sendAction(t, env, lifecycle.ActionFallback, "ops", "take the wallet's figures", errors.New(want))
+			sendAction(t, env, lifecycle.ActionRetry, "ops", "fixed", nil)
+		}, time.Minute)
+		env.ExecuteWorkflow(SettlementCycle, testInput())
+		if err := env.GetWorkflowError(); err != nil || blocked.Blocked == nil || blocked.Blocked.CanFallback {
+			t.Errorf("%s: err %v, blocked %+v", step, err, blocked.Blocked)
+		}
+	}
+}
+
 func TestBlockedCycleAutoAborts(t *testing.T) {
 	f := &fakeSteps{fail: lifecycle.StepPost}
 	env := newEnv(t, f)

@@ -50,6 +50,7 @@ func (c *cycle) block(ctx workflow.Context, stepName string, cause error, canSki
 	c.status.Episode++
 	now := workflow.Now(ctx)
 	b := &Blocked{Step: stepName, Error: cause.Error(), Since: now, CanSkip: canSkip, CanAbort: canAbort}
+	b.CanFallback = c.checkFallback(b) == nil
 	timeout := c.in.Tuning.autoAbortAfter(c.autoAbortAfter)
 	if canAbort {
 		b.AutoAbortAt = now.Add(timeout)

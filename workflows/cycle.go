@@ -85,12 +85,20 @@ func (c *cycle) open(ctx workflow.Context) error {
 
 // pull runs one child workflow per source not pulled yet, all at once, and
 // fails if any source fails once every child has finished; a retry pulls
-// only the sources that failed.
+// only the sources that failed. A source switched to its fallback (by an
+// operator, or at once when its scope says fallback_mode: auto) is settled
+// from its fallback's records instead, once the fallback is pulled.
 func (c *cycle) pull(ctx workflow.Context) error {
 	pending := c.unpulledSources()
 	c.failedSources = nil
-	futures := make([]workflow.ChildWorkflowFuture, len(pending))
-	for i, src := range pending {
+	var direct []activities.SourceRef
+	for _, src := range pending {
+		if _, switched := c.fallbacks[src.Name]; !switched {
+			direct = append(direct, src)
+		}
+	}
+	futures := make([]workflow.ChildWorkflowFuture, len(direct))
+	for i, src := range direct {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:          c.status.WorkflowID + "/pull/" + src.Name,
 			WaitForCancellation: c.features.abortRunning,
@@ -103,24 +111,54 @@ func (c *cycle) pull(ctx workflow.Context) error {
 		})
 	}
 	var firstErr error
+	fail := func(src activities.SourceRef, err error) {
+		if firstErr == nil {
+			firstErr = err
+		}
+		c.failedSources = append(c.failedSources, src)
+	}
+	var failed []sourceFailure
 	for i, f := range futures {
 		var res activities.PullResult
 		if err := f.Get(ctx, &res); err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			c.failedSources = append(c.failedSources, pending[i])
+			failed = append(failed, sourceFailure{direct[i], err})
 			continue
 		}
-		c.markPulled(pending[i].Name)
-		c.result.Pulls = append(c.result.Pulls, res)
-		c.count(lifecycle.StepPull, "received", int64(res.Progress.Received))
-		c.count(lifecycle.StepPull, "staged", int64(res.Progress.Inserted))
-		c.count(lifecycle.StepPull, "duplicates", int64(res.Progress.Duplicates))
-		c.count(lifecycle.StepPull, "pages", int64(res.Progress.Pages))
-		c.count(lifecycle.StepPull, "rejects", int64(res.Progress.Rejects))
+		c.pulledFrom(res)
+	}
+	for _, f := range failed {
+		if !c.fallBackAutomatically(f.src, f.err) {
+			fail(f.src, f.err)
+		}
+	}
+	for _, src := range pending {
+		if _, switched := c.fallbacks[src.Name]; !switched || c.pulled[src.Name] {
+			continue
+		}
+		res, err := c.pullFromFallback(ctx, src)
+		if err != nil {
+			fail(src, err)
+			continue
+		}
+		c.pulledFrom(res)
 	}
 	return firstErr
+}
+
+type sourceFailure struct {
+	src activities.SourceRef
+	err error
+}
+
+// pulledFrom records a source's finished pull.
+func (c *cycle) pulledFrom(res activities.PullResult) {
+	c.markPulled(res.Source)
+	c.result.Pulls = append(c.result.Pulls, res)
+	c.count(lifecycle.StepPull, "received", int64(res.Progress.Received))
+	c.count(lifecycle.StepPull, "staged", int64(res.Progress.Inserted))
+	c.count(lifecycle.StepPull, "duplicates", int64(res.Progress.Duplicates))
+	c.count(lifecycle.StepPull, "pages", int64(res.Progress.Pages))
+	c.count(lifecycle.StepPull, "rejects", int64(res.Progress.Rejects))
 }
 
 func (c *cycle) validate(ctx workflow.Context) error {
@@ -156,7 +194,7 @@ func (c *cycle) split(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepSplit), acts.Split, c.ref()).Get(ctx, &res); err != nil {
 		return err
 	}
-	c.result.Shares = res.Shares
+	c.result.Shares, c.result.Corrections = res.Shares, res.Corrections
 	c.count(lifecycle.StepSplit, "shares", int64(len(res.Shares)))
 	return nil
 }

@@ -39,7 +39,8 @@ type cycle struct {
 	sources        []activities.SourceRef
 	pulled         map[string]bool
 	failedSources  []activities.SourceRef
-	historyChecked bool // stage 3 ran; a retried approval does not log it again
+	historyChecked bool                   // stage 3 ran; a retried approval does not log it again
+	fallbacks      map[string]fallbackUse // by the name of the source they stand in for
 	autoAbortAfter time.Duration
 	policies       scope.Resilience // frozen at open
 	saga           []compensation
@@ -132,6 +133,9 @@ func (c *cycle) run(ctx workflow.Context, s step) error {
 		d, err := c.block(ctx, s.name, err, s.canSkip != nil && s.canSkip(), true)
 		if err != nil {
 			return err
+		}
+		if d.action == lifecycle.ActionFallback {
+			c.chooseFallback(d) // and run the step again
 		}
 		if d.action == lifecycle.ActionSkip {
 			if s.skip != nil {

@@ -55,6 +55,9 @@ type CycleResult struct {
 	Statements     []activities.StatementRef
 	// Summary is the cycle in plain language (stage 3 writes it).
 	Summary string `json:",omitempty"`
+	// Corrections, on a revision of a cycle settled partly from a
+	// fallback, are how the source's own figures differ, per currency.
+	Corrections []activities.FallbackCorrection `json:",omitempty"`
 }
 
 // StepState is one step as the status query shows it.
@@ -88,6 +91,8 @@ type CycleStatus struct {
 	Approval *Approval
 	// Actions are the operator actions applied, oldest first.
 	Actions []ActionRecord
+	// Fallbacks are the sources whose figures their fallbacks gave.
+	Fallbacks []FallbackUse
 	// Episode counts the waits for an operator so far; a command's update
 	// ID includes it, so repeating a command applies it once.
 	Episode int
@@ -103,6 +108,18 @@ type Blocked struct {
 	AutoAbortAt time.Time // zero when it never aborts on its own
 	CanSkip     bool
 	CanAbort    bool
+	// CanFallback: a failed source can be settled from its fallback.
+	CanFallback bool `json:",omitempty"`
+}
+
+// FallbackUse is a source settled from its fallback source.
+type FallbackUse struct {
+	Source   string
+	Fallback string
+	Mode     string // manual (an operator) or auto
+	Actor    string
+	Reason   string
+	Records  int // staged from the fallback
 }
 
 // Approval describes the approval gate.

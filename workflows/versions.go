@@ -28,6 +28,11 @@ const (
 	// waited for until they stop), its undo registered, and the cycle
 	// compensates. A cancelled workflow compensates without blocking.
 	changeAbortRunning = "abort-running"
+	// changeSourceFallback: a source whose pull failed is settled from its
+	// fallback source, by the fallback action or at once (fallback_mode:
+	// auto). Read where a fallback is about to be used, so a cycle that
+	// never falls back keeps its history's shape.
+	changeSourceFallback = "source-fallback"
 )
 
 // features are the behaviours this run has, decided by its versions.

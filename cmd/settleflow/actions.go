@@ -14,11 +14,12 @@ import (
 )
 
 var actionHelp = map[string]string{
-	lifecycle.ActionRetry:   "Run the blocked step again",
-	lifecycle.ActionSkip:    "Skip the blocked step (only steps or sources marked optional)",
-	lifecycle.ActionAbort:   "Abort the cycle now, running or waiting: stop the running step and undo what it did, newest first",
-	lifecycle.ActionApprove: "Approve a cycle waiting at the approval gate (not by whoever started it)",
-	lifecycle.ActionReject:  "Reject a cycle waiting at the approval gate: it is undone",
+	lifecycle.ActionRetry:    "Run the blocked step again",
+	lifecycle.ActionSkip:     "Skip the blocked step (only steps or sources marked optional)",
+	lifecycle.ActionAbort:    "Abort the cycle now, running or waiting: stop the running step and undo what it did, newest first",
+	lifecycle.ActionApprove:  "Approve a cycle waiting at the approval gate (not by whoever started it)",
+	lifecycle.ActionReject:   "Reject a cycle waiting at the approval gate: it is undone",
+	lifecycle.ActionFallback: "Settle a failed pull's sources from the fallback sources the scope names (others are pulled again)",
 }
 
 // actionCmd is `cycle retry|skip|abort|approve|reject ID --reason … [--as …]`.

@@ -27,11 +27,12 @@ func (a *app) devCmd() *cobra.Command {
 		Use:   "dev",
 		Short: "Run the demo: local Postgres and Temporal, the simulator, a worker and one cycle",
 		Long: `Starts (or reuses) local PostgreSQL and the Temporal dev server, applies
-migrations, serves the game-aggregator simulator, runs a worker and settles one
-period of the demo scope, then prints what happened. Running it again for the
-same period reports the existing result instead of settling twice. Then it
-serves the console and API (with a fresh admin token, printed once) and keeps
-the worker running until Ctrl-C.`,
+migrations, serves the simulated platform (aggregator, wallet, PSP, affiliate
+network and rates), runs a worker and settles one period of the demo scope,
+then prints what happened. Running it again for the same period reports the
+existing result instead of settling twice. Then it serves the console and API
+(with a fresh admin token, printed once) and keeps the worker running until
+Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !serve {
@@ -144,33 +145,42 @@ func (a *app) devDatabase(ctx context.Context, stateDir string) (*store.Store, e
 	return st, nil
 }
 
-// startDemoSimulator serves the simulator on a free loopback port for every
-// provider source of the scope and returns a getenv that points the
-// sources at it.
+// startDemoSimulator serves one simulated platform on a free loopback
+// port for every source of the scope, each kind wanting its source's
+// token, and returns a getenv that points the sources at it.
 func (a *app) startDemoSimulator(ctx context.Context, cat catalog.Catalog, scopeName string, seed int64) (func(string) string, func(), error) {
 	sc, err := cat.Scope(scopeName)
 	if err != nil {
 		return nil, nil, err
 	}
-	overrides := map[string]string{}
-	sctx, cancel := context.WithCancel(ctx)
+	cfg := sim.DefaultWorldConfig()
+	cfg.Provider.Seed = seed
+	cfg.Provider.RoundsPerDay = 5000       // enough rounds that a day's GGR is positive in every currency, as usual
+	cfg.Provider.Faults.InvalidEvery = 250 // a few bad records, so validation has work to show
+	cfg.Provider.Faults.DuplicatePage = 2  // a page served twice, so de-duplication does too
+	cfg.PayoutCutoff = sim.CutoffOf(sc.Calendar.PeriodEndingAt(time.Now()).End)
+	cfg.Tokens = map[string]string{}
 	for _, src := range sc.Sources {
-		cfg := sim.DefaultProviderConfig()
-		cfg.Seed = seed
-		cfg.RoundsPerDay = 5000 // enough rounds that a day's GGR is positive in every currency, as usual
-		cfg.Token = src.ResolveToken(os.Getenv)
-		cfg.Faults.InvalidEvery = 250 // a few bad records, so validation has work to show
-		cfg.Faults.DuplicatePage = 2  // a page served twice, so de-duplication does too
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			cancel()
-			return nil, nil, fmt.Errorf("simulator for %s: %w", src.Name, err)
+		if _, set := cfg.Tokens[src.Kind]; !set {
+			cfg.Tokens[src.Kind] = src.ResolveToken(os.Getenv)
 		}
-		go func() {
-			if err := sim.Serve(sctx, ln, sim.NewProviderServer(cfg)); err != nil && !errors.Is(err, context.Canceled) {
-				a.log.Error("simulator stopped", "source", src.Name, "error", err)
-			}
-		}()
+	}
+	world, err := sim.NewWorldServer(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("simulator for scope %s: %w", sc.Name, err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	go func() {
+		if err := sim.Serve(sctx, ln, world); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("simulator stopped", "scope", sc.Name, "error", err)
+		}
+	}()
+	overrides := map[string]string{}
+	for _, src := range sc.Sources {
 		overrides[src.URLEnv(sc.Name)] = "http://" + ln.Addr().String()
 	}
 	getenv := func(key string) string {

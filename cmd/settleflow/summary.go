@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/ledger"
 	"github.com/settleflow/settleflow/internal/money"
 	"github.com/settleflow/settleflow/internal/store"
@@ -55,6 +56,14 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 		fmt.Fprintf(w, "  reconcile   matched %d · auto-resolved %d · open %d worth %s · carried in %d\n",
 			t.Matched, t.AutoResolved, t.Open, openWorth(t, r.ReportingCurrency), r.CarriedIn)
 	}
+	for _, p := range res.Pulls {
+		if p.Fallback != "" {
+			fmt.Fprintf(w, "  fallback    %s's figures were taken from %s (%d records)\n", p.Source, p.Fallback, p.Progress.Inserted)
+		}
+	}
+	if err := printCorrections(w, res.Corrections); err != nil {
+		return err
+	}
 	for _, s := range res.Shares {
 		cur, err := money.Lookup(s.Currency)
 		if err != nil {
@@ -77,6 +86,28 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 	fmt.Fprintf(w, "  workflow    %s (cycle %s)\n", res.WorkflowID, res.CycleID)
 	fmt.Fprintf(w, "  Temporal UI %s/namespaces/%s/workflows/%s\n", uiURL, namespace, url.PathEscape(res.WorkflowID))
 	return nil
+}
+
+// printCorrections shows what a revision changed in the figures the
+// revision before took from a fallback.
+func printCorrections(w io.Writer, corrections []activities.FallbackCorrection) error {
+	for _, k := range corrections {
+		cur, err := money.Lookup(k.Currency)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  revised     %s %s GGR %s → %s (%s; %d → %d records), the revision before took it from %s\n",
+			k.Source, k.Currency, money.Format(k.PreviousGGR, cur), money.Format(k.GGR, cur), signed(k.Difference, cur),
+			k.PreviousRecords, k.Records, k.Fallback)
+	}
+	return nil
+}
+
+func signed(amount int64, c money.Currency) string {
+	if amount > 0 {
+		return "+" + money.Format(amount, c)
+	}
+	return money.Format(amount, c)
 }
 
 func balanceWord(sums map[string]int64) string {
@@ -115,7 +146,8 @@ func printStatus(w io.Writer, st workflows.CycleStatus) {
 	}
 	if b := st.Blocked; b != nil {
 		fmt.Fprintf(w, "  BLOCKED on %s since %s: %s\n", b.Step, b.Since.UTC().Format(time.DateTime), b.Error)
-		fmt.Fprintf(w, "    actions: retry%s%s", map[bool]string{true: ", skip"}[b.CanSkip], map[bool]string{true: ", abort"}[b.CanAbort])
+		fmt.Fprintf(w, "    actions: retry%s%s%s", map[bool]string{true: ", skip"}[b.CanSkip], map[bool]string{true: ", abort"}[b.CanAbort],
+			map[bool]string{true: ", fallback"}[b.CanFallback])
 		if !b.AutoAbortAt.IsZero() {
 			fmt.Fprintf(w, " · aborts on its own at %s UTC", b.AutoAbortAt.UTC().Format(time.DateTime))
 		}
@@ -142,6 +174,10 @@ func printStatus(w io.Writer, st workflows.CycleStatus) {
 		if s.Error != "" {
 			fmt.Fprintf(w, "  %9s error: %s\n", "", s.Error)
 		}
+	}
+	for _, f := range st.Fallbacks {
+		fmt.Fprintf(w, "  %s's figures taken from its fallback %s (%d records; %s by %s: %q)\n", f.Source, f.Fallback, f.Records,
+			f.Mode, f.Actor, f.Reason)
 	}
 	if len(st.Compensated) > 0 {
 		fmt.Fprintf(w, "\n  undone (newest first): %s\n", strings.Join(st.Compensated, ", "))

@@ -52,7 +52,7 @@ func (r Role) Allows(need Role) bool {
 // gate is an approver's; moving a blocked cycle on is an operator's.
 func ForAction(action string) (Role, error) {
 	switch action {
-	case lifecycle.ActionRetry, lifecycle.ActionSkip, lifecycle.ActionAbort:
+	case lifecycle.ActionRetry, lifecycle.ActionSkip, lifecycle.ActionAbort, lifecycle.ActionFallback:
 		return Operator, nil
 	case lifecycle.ActionApprove, lifecycle.ActionReject:
 		return Approver, nil

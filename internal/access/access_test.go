@@ -36,7 +36,8 @@ func TestParseRole(t *testing.T) {
 
 func TestForAction(t *testing.T) {
 	want := map[string]Role{lifecycle.ActionRetry: Operator, lifecycle.ActionSkip: Operator,
-		lifecycle.ActionAbort: Operator, lifecycle.ActionApprove: Approver, lifecycle.ActionReject: Approver}
+		lifecycle.ActionAbort: Operator, lifecycle.ActionFallback: Operator, lifecycle.ActionApprove: Approver,
+		lifecycle.ActionReject: Approver}
 	for _, a := range lifecycle.Actions {
 		if got, err := ForAction(a); err != nil || got != want[a] {
 			t.Errorf("ForAction(%s) = %s, %v; want %s", a, got, err, want[a])

@@ -10,9 +10,24 @@ import (
 	"github.com/settleflow/settleflow/internal/money"
 )
 
-// KindProviderFee is the only agreement kind so far: the provider takes a
-// percentage of GGR.
-const KindProviderFee = "provider_fee"
+// Agreement kinds. Each version of any kind names a fee_percent, its
+// rounding and the currencies it covers.
+const (
+	// KindProviderFee: a game provider takes a percentage of GGR, as the
+	// split computes it.
+	KindProviderFee = "provider_fee"
+	// KindPSPFee: a payment processor takes a percentage of every payment
+	// it handles (its fee, deducted from its payouts).
+	KindPSPFee = "psp_fee"
+	// KindAffiliateCommission: an affiliate network earns a percentage of
+	// the revenue of the players it brought.
+	KindAffiliateCommission = "affiliate_commission"
+)
+
+// Kinds lists the agreement kinds. The split settles provider fees only
+// so far; agreements of the other kinds are frozen with their cycles all
+// the same, so their terms are on record.
+var Kinds = []string{KindProviderFee, KindPSPFee, KindAffiliateCommission}
 
 // What a provider fee does when GGR is zero or negative.
 const (
@@ -40,8 +55,9 @@ type Version struct {
 	EffectiveFrom time.Time          `json:"effective_from"`
 	FeePercent    money.Ratio        `json:"fee_percent"`
 	Rounding      money.RoundingMode `json:"rounding"`
-	NegativeGGR   string             `json:"negative_ggr"`
-	Currencies    []string           `json:"currencies,omitempty"`
+	// NegativeGGR applies to provider fees only.
+	NegativeGGR string   `json:"negative_ggr"`
+	Currencies  []string `json:"currencies,omitempty"`
 }
 
 // Covers reports whether the version may settle in currency; an empty

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -73,15 +75,15 @@ func (f file) validate() (Agreement, error) {
 	if f.Name == "" {
 		return Agreement{}, fmt.Errorf("name: required")
 	}
-	if f.Kind != KindProviderFee {
-		return Agreement{}, fmt.Errorf("kind %q: want %q", f.Kind, KindProviderFee)
+	if !slices.Contains(Kinds, f.Kind) {
+		return Agreement{}, fmt.Errorf("kind %q: want one of %s", f.Kind, strings.Join(Kinds, ", "))
 	}
 	if len(f.Versions) == 0 {
 		return Agreement{}, fmt.Errorf("versions: at least one required")
 	}
 	a := Agreement{Partner: f.Partner, Name: f.Name, Kind: f.Kind}
 	for i, fv := range f.Versions {
-		v, err := fv.validate()
+		v, err := fv.validate(f.Kind)
 		if err != nil {
 			return Agreement{}, fmt.Errorf("version %d: %w", fv.Version, err)
 		}
@@ -101,7 +103,7 @@ func (f file) validate() (Agreement, error) {
 	return a, nil
 }
 
-func (fv fileVersion) validate() (Version, error) {
+func (fv fileVersion) validate(kind string) (Version, error) {
 	if fv.Version <= 0 {
 		return Version{}, fmt.Errorf("version: must be a positive number, got %d", fv.Version)
 	}
@@ -125,9 +127,11 @@ func (fv fileVersion) validate() (Version, error) {
 	if err != nil {
 		return Version{}, fmt.Errorf("rounding: %w", err)
 	}
-	switch fv.NegativeGGR {
-	case NegativeGGRZero, NegativeGGRCharge:
-	default:
+	switch {
+	case kind != KindProviderFee && fv.NegativeGGR != "":
+		return Version{}, fmt.Errorf("negative_ggr %q: applies to %s agreements only, this is %s", fv.NegativeGGR, KindProviderFee, kind)
+	case kind != KindProviderFee:
+	case fv.NegativeGGR != NegativeGGRZero && fv.NegativeGGR != NegativeGGRCharge:
 		return Version{}, fmt.Errorf("negative_ggr %q: want %q or %q", fv.NegativeGGR, NegativeGGRZero, NegativeGGRCharge)
 	}
 	seen := make(map[string]bool, len(fv.Currencies))

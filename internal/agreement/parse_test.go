@@ -80,7 +80,8 @@ func TestParseErrors(t *testing.T) {
 		{"typo top-level", "kind: provider_fee", "knd: provider_fee", "knd"},
 		{"bad partner", "partner: acme-games", "partner: Acme_Games", `partner "Acme_Games"`},
 		{"missing name", "name: Acme Games Ltd.", "", "name: required"},
-		{"bad kind", "kind: provider_fee", "kind: affiliate", `kind "affiliate"`},
+		{"bad kind", "kind: provider_fee", "kind: affiliate", `kind "affiliate": want one of provider_fee, psp_fee, affiliate_commission`},
+		{"negative_ggr outside provider fees", "kind: provider_fee", "kind: psp_fee", `negative_ggr "zero": applies to provider_fee agreements only`},
 		{"bad fee", `fee_percent: "11"`, `fee_percent: "abc"`, `version 2: fee_percent "abc"`},
 		{"fee over 100", `fee_percent: "11"`, `fee_percent: "150"`, `version 2: fee_percent "150"`},
 		{"negative fee", `fee_percent: "11"`, `fee_percent: "-1"`, `version 2: fee_percent "-1"`},
@@ -120,6 +121,18 @@ func TestParseEmpty(t *testing.T) {
 	for _, doc := range []string{"", "# only a comment\n", "partner: x\nname: X\nkind: provider_fee\n"} {
 		if _, err := Parse([]byte(doc)); err == nil {
 			t.Errorf("Parse(%q): want error", doc)
+		}
+	}
+}
+
+// A PSP's and an affiliate network's agreements carry the same dated
+// terms, without the provider's negative GGR rule.
+func TestParseOtherKinds(t *testing.T) {
+	for _, kind := range []string{KindPSPFee, KindAffiliateCommission} {
+		a, err := Parse([]byte("partner: p\nname: P\nkind: " + kind + "\nversions:\n  - version: 1\n    effective_from: 2026-01-01\n" +
+			"    fee_percent: \"2.5\"\n    rounding: half_even\n"))
+		if err != nil || a.Kind != kind || a.Versions[0].FeePercent.String() != "2.5%" || a.Versions[0].NegativeGGR != "" {
+			t.Errorf("%s: %+v, %v", kind, a, err)
 		}
 	}
 }

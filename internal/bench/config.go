@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/settleflow/settleflow/internal/record"
@@ -19,9 +20,10 @@ const (
 	token     = "bench-token"
 )
 
-// kinds are the source kinds the bench can drive: those with both an
-// adapter and a `settleflow simulate` feed.
-var kinds = []string{record.KindProvider}
+// kinds are the source kinds the bench can drive: every kind has an
+// adapter and a feed of the simulated platform `settleflow simulate`
+// serves.
+var kinds = record.Kinds
 
 // recordsPerRound is what a simulated game round yields on average: a bet,
 // a win for 40% of rounds and a rollback for 2% (internal/sim).
@@ -47,6 +49,26 @@ func checkKinds(asked []string) error {
 // yield about records.
 func roundsPerSource(records, sources int) int {
 	return max(1, int(math.Ceil(float64(records)/recordsPerRound/float64(sources))))
+}
+
+// simulatorSize is the `settleflow simulate` flags that make a kind's feed
+// serve about records a day: the aggregator and the wallet (which mirrors
+// it) by game rounds; the PSP by deposits (a fifth as many withdrawals,
+// and a few payouts); the network by clicks. The rates are a handful a day
+// whatever is asked.
+func simulatorSize(kind string, records, sources int) []string {
+	rounds := roundsPerSource(records, sources)
+	perSource := max(1, records/sources)
+	switch kind {
+	case record.KindProvider, record.KindWallet:
+		return []string{"--rounds-per-day", strconv.Itoa(rounds)}
+	case record.KindPSP:
+		return []string{"--rounds-per-day", "1", "--deposits-per-day", strconv.Itoa(max(1, perSource*5/6)),
+			"--withdrawals-per-day", strconv.Itoa(perSource / 6)}
+	case record.KindTraffic:
+		return []string{"--rounds-per-day", "1", "--clicks-per-day", strconv.Itoa(perSource)}
+	}
+	return []string{"--rounds-per-day", "1"}
 }
 
 // writeConfig writes scopes/bench.yaml and the partner's agreement into

@@ -13,19 +13,18 @@ import (
 	"github.com/settleflow/settleflow/workflows"
 )
 
-// startSimulators serves one simulated feed per source, each in a process
-// of its own, sized so that all of them together yield about the records
-// asked for on the bench's one-day period.
+// startSimulators serves one simulated platform per source, each in a
+// process of its own and sized so that the sources' feeds together yield
+// about the records asked for on the bench's one-day period.
 func (r *run) startSimulators(ctx context.Context) error {
-	rounds := roundsPerSource(r.o.Records, len(r.o.Kinds))
 	for _, kind := range r.o.Kinds {
 		port, err := freePort()
 		if err != nil {
 			return err
 		}
 		addr := "127.0.0.1:" + strconv.Itoa(port)
-		args := []string{"simulate", "--addr", addr, "--seed", strconv.FormatInt(r.o.Seed, 10),
-			"--rounds-per-day", strconv.Itoa(rounds), "--token", token, "--log-level", "warn", "--otel-exporter", "none"}
+		args := append([]string{"simulate", "--addr", addr, "--seed", strconv.FormatInt(r.o.Seed, 10),
+			"--token", token, "--log-level", "warn", "--otel-exporter", "none"}, simulatorSize(kind, r.o.Records, len(r.o.Kinds))...)
 		sim, err := startChild("simulator-"+kind, r.o.Executable, r.dir, args, childEnv())
 		if err != nil {
 			return err

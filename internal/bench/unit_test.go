@@ -61,12 +61,12 @@ func TestAttributeSplitsCPUByOverlap(t *testing.T) {
 }
 
 func TestCheckKindsNamesTheKindsThatExist(t *testing.T) {
-	if err := checkKinds([]string{"provider"}); err != nil {
+	if err := checkKinds([]string{"provider", "wallet", "psp", "traffic", "fx"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, asked := range [][]string{{"wallet"}, {"provider", "psp"}, nil} {
+	for _, asked := range [][]string{{"ledger"}, {"provider", "bank"}, nil} {
 		err := checkKinds(asked)
-		if err == nil || !strings.Contains(err.Error(), "kinds that exist: provider") {
+		if err == nil || !strings.Contains(err.Error(), "kinds that exist: provider, wallet, psp, traffic, fx") {
 			t.Errorf("kinds %v: error %v, want one naming the kinds that exist", asked, err)
 		}
 	}
@@ -124,5 +124,18 @@ func TestRoundedKeepsMilliseconds(t *testing.T) {
 	}
 	if r.Steps[0].CPUSeconds != 3.2256531714 {
 		t.Error("rounding changed the original's steps")
+	}
+}
+
+// Each kind's simulator is sized by the flag that drives its feed.
+func TestSimulatorSize(t *testing.T) {
+	for kind, want := range map[string]string{
+		"provider": "--rounds-per-day 140846", "wallet": "--rounds-per-day 140846",
+		"psp":     "--rounds-per-day 1 --deposits-per-day 166666 --withdrawals-per-day 33333",
+		"traffic": "--rounds-per-day 1 --clicks-per-day 200000", "fx": "--rounds-per-day 1",
+	} {
+		if got := strings.Join(simulatorSize(kind, 1_000_000, 5), " "); got != want {
+			t.Errorf("%s: %s, want %s", kind, got, want)
+		}
 	}
 }

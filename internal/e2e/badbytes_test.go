@@ -15,9 +15,9 @@ type badRecord struct {
 	reason string
 }
 
-// record is a well-formed bet inside the demo period with one field
+// rawRecord is a well-formed bet inside the demo period with one field
 // replaced, written as raw bytes so the bytes can be anything.
-func record(id, field, value string) []byte {
+func rawRecord(id, field, value string) []byte {
 	fields := map[string]string{"transaction_id": `"` + id + `"`, "round_id": `"r-` + id + `"`, "player_id": `"p-1"`,
 		"game_code": `"slot-1"`, "type": `"bet"`, "amount": "100", "currency": `"USD"`, "timestamp": `"2026-11-01T03:00:00Z"`}
 	fields[field] = value
@@ -40,10 +40,10 @@ func record(id, field, value string) []byte {
 func TestBadBytesQuarantinedPerRecord(t *testing.T) {
 	t.Parallel()
 	bad := []badRecord{
-		{record("bad-utf8", "player_id", "\"p-\xff\xfe\""), "FORMAT_BAD_ENCODING"},
-		{record("nul-raw", "game_code", "\"slot\x00\""), "FORMAT_NUL_BYTE"},
-		{record("nul-escaped", "player_id", `"p-\u0000"`), "FORMAT_NUL_BYTE"},
-		{record("huge-amount", "amount", "99999999999999999999"), "FORMAT_BAD_AMOUNT"},
+		{rawRecord("bad-utf8", "player_id", "\"p-\xff\xfe\""), "FORMAT_BAD_ENCODING"},
+		{rawRecord("nul-raw", "game_code", "\"slot\x00\""), "FORMAT_NUL_BYTE"},
+		{rawRecord("nul-escaped", "player_id", `"p-\u0000"`), "FORMAT_NUL_BYTE"},
+		{rawRecord("huge-amount", "amount", "99999999999999999999"), "FORMAT_BAD_AMOUNT"},
 	}
 	cfg := demoFeed()
 	x := expect(t, cfg, periodFrom, periodTo)
@@ -83,8 +83,8 @@ func TestOverflowingSumBlocksNamingTheRecord(t *testing.T) {
 	t.Parallel()
 	inject := rewriting(func(n int, _ string, body []byte) []byte {
 		if n == 2 {
-			return withRecords(t, body, record("big-1", "amount", "5000000000000000000"),
-				record("big-2", "amount", "5000000000000000000"))
+			return withRecords(t, body, rawRecord("big-1", "amount", "5000000000000000000"),
+				rawRecord("big-2", "amount", "5000000000000000000"))
 		}
 		return body
 	})

@@ -284,7 +284,8 @@ func sourceConfig(t *testing.T, src scope.Source) string {
 			return err
 		}
 		if path == "scopes/"+scopeName+".yaml" {
-			data = []byte(strings.Replace(string(data), "    page_size: 500",
+			scope := testenv.DemoScopeYAMLOf(t, nil) // the aggregator alone, as the rig settles it
+			data = []byte(strings.Replace(scope, "    page_size: 500",
 				fmt.Sprintf("    page_size: %d\n    slices: %d", src.PageSize, src.Slices), 1))
 		}
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {

@@ -87,6 +87,9 @@ type envOptions struct {
 	noWorker bool
 	// scopeYAML replaces the demo scope's file.
 	scopeYAML string
+	// kinds are the demo scope's source kinds to settle; nil: the
+	// aggregator alone.
+	kinds []string
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -94,7 +97,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
 	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
-		Slices: o.slices, NoWorker: o.noWorker, Feed: o.feed, ScopeYAML: o.scopeYAML})
+		Slices: o.slices, NoWorker: o.noWorker, Feed: o.feed, ScopeYAML: o.scopeYAML, Kinds: o.kinds})
 	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
 		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
 }

@@ -27,6 +27,9 @@ const (
 	// EventRetentionPurged records what the retention purge removed from a
 	// finished cycle.
 	EventRetentionPurged = "retention.purged"
+	// EventSourceFallback: a source's figures were taken from its
+	// fallback source.
+	EventSourceFallback = "source.fallback"
 
 	// EventDiscrepancyResolved is an operator's resolution of a
 	// reconciliation break, written outside the workflow.

@@ -72,7 +72,10 @@ const (
 	ActionAbort   = "abort"
 	ActionApprove = "approve"
 	ActionReject  = "reject"
+	// ActionFallback settles a failed pull's sources from the fallback
+	// sources their scope names, and pulls any other failed source again.
+	ActionFallback = "fallback"
 )
 
 // Actions lists every operator action.
-var Actions = []string{ActionRetry, ActionSkip, ActionAbort, ActionApprove, ActionReject}
+var Actions = []string{ActionRetry, ActionSkip, ActionAbort, ActionApprove, ActionReject, ActionFallback}

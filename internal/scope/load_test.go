@@ -32,8 +32,15 @@ func TestLoadDirEmbeddedDemo(t *testing.T) {
 		Name: "aggregator", Kind: "provider", KindLine: 9, Partner: "acme-games", URL: "http://127.0.0.1:8711",
 		TokenEnv: "SETTLEFLOW_DEMO_PROVIDER_TOKEN", Token: "demo-token", PageSize: 500,
 		Slices: DefaultSlices, Parallel: DefaultParallel, MaxPages: DefaultMaxPages, Requests: DefaultRequests,
+		Fallback: "wallet", FallbackKind: "wallet", FallbackMode: FallbackManual,
 	}
-	if len(s.Sources) != 1 || s.Sources[0] != want {
+	// The demo settles one of each kind; the aggregator, first, is what
+	// the pipeline tests settle alone.
+	var kinds []string
+	for _, src := range s.Sources {
+		kinds = append(kinds, src.Kind)
+	}
+	if len(s.Sources) != 5 || s.Sources[0] != want || strings.Join(kinds, ",") != "provider,wallet,psp,traffic,fx" {
 		t.Errorf("sources = %+v", s.Sources)
 	}
 	a := s.Approval

@@ -54,6 +54,9 @@ type sourceFile struct {
 	MaxPages wholeNumber   `yaml:"max_pages"`
 	Optional bool          `yaml:"optional"`
 	Requests *requestsFile `yaml:"requests"`
+	// Fallback and FallbackMode are checked in fallback.go.
+	Fallback     string `yaml:"fallback"`
+	FallbackMode string `yaml:"fallback_mode"`
 }
 
 // located is a string that remembers the line it was written on.
@@ -130,6 +133,7 @@ func (f scopeFile) build() (Scope, error) {
 			Name: sf.Name, Kind: sf.Kind.Value, KindLine: sf.Kind.Line, Partner: sf.Partner, URL: sf.URL,
 			TokenEnv: sf.TokenEnv, Token: sf.Token, PageSize: int(sf.PageSize), Optional: sf.Optional,
 			Slices: int(sf.Slices), Parallel: int(sf.Parallel), MaxPages: int(sf.MaxPages),
+			Fallback: sf.Fallback, FallbackMode: sf.FallbackMode,
 		})
 	}
 	if f.Approval.AmountAbove != nil {
@@ -189,6 +193,9 @@ func (f scopeFile) build() (Scope, error) {
 		src.Parallel = orDefault(src.Parallel, DefaultParallel)
 		src.MaxPages = orDefault(src.MaxPages, DefaultMaxPages)
 	}
+	if err := checkFallbacks(s.Sources); err != nil {
+		return fail("%w", err)
+	}
 
 	for cur, v := range s.Approval.AmountAbove {
 		if !currencyPattern.MatchString(cur) {
@@ -242,10 +249,9 @@ func (s Source) validate(partners map[string]bool) error {
 	if s.Kind == "" {
 		return fmt.Errorf("source %s: kind is required", s.Name)
 	}
-	if s.Partner == "" {
-		return fmt.Errorf("source %s: partner is required", s.Name)
-	}
-	if !partners[s.Partner] {
+	// No partner: the operator's own data (its wallet) or reference data
+	// (rates), which no agreement settles.
+	if s.Partner != "" && !partners[s.Partner] {
 		return fmt.Errorf("source %s: partner %q is not listed in agreements (have %s)", s.Name, s.Partner, listOf(partners))
 	}
 	// An empty url is allowed: deployments may supply it only through the

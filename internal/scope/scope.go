@@ -61,7 +61,8 @@ type Scope struct {
 	Reconciliation recon.Config
 }
 
-// Source is one external feed of a scope.
+// Source is one external feed of a scope. Partner is empty for the
+// operator's own data and reference data.
 type Source struct {
 	Name, Kind, Partner string
 	// KindLine is the line of the file that names the kind, so a kind
@@ -78,6 +79,12 @@ type Source struct {
 	Optional bool
 	// Requests bounds and retries each page's request.
 	Requests source.Requests
+	// Fallback is the source whose records may stand in for this one's
+	// when its pull keeps failing; FallbackKind is that source's kind and
+	// FallbackMode who switches (FallbackManual or FallbackAuto).
+	Fallback     string
+	FallbackKind string
+	FallbackMode string
 }
 
 // Approval says when a cycle must wait for an operator before posting.

@@ -130,8 +130,16 @@ func TestParseErrors(t *testing.T) {
 			wantErr: []string{"source aggregator: kind is required"}},
 		{name: "too many slices", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    slices: 65", 1),
 			wantErr: []string{"slices 65 is more than 64"}},
-		{name: "missing partner", doc: strings.Replace(minimal, "partner: acme-games", "", 1),
-			wantErr: []string{"source aggregator: partner is required"}},
+		{name: "fallback to nowhere", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback: wallet", 1),
+			wantErr: []string{`source aggregator: fallback "wallet" is not a source of the scope`}},
+		{name: "fallback to itself", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback: aggregator", 1),
+			wantErr: []string{"source aggregator: fallback names the source itself"}},
+		{name: "mode without fallback", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback_mode: auto", 1),
+			wantErr: []string{`fallback_mode "auto" without a fallback`}},
+		{name: "unknown mode", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback: wallet\n    fallback_mode: sometimes\n  - {name: wallet, kind: wallet}", 1),
+			wantErr: []string{`fallback_mode "sometimes": want manual or auto`}},
+		{name: "fallback chain", doc: strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback: wallet\n  - {name: wallet, kind: wallet, fallback: aggregator}", 1),
+			wantErr: []string{"fallback wallet has a fallback of its own (aggregator)"}},
 		{name: "partner without agreement", doc: strings.Replace(minimal, "agreements: [acme-games]", "agreements: [other]", 1),
 			wantErr: []string{`partner "acme-games" is not listed in agreements (have other)`}},
 		{name: "no agreements", doc: strings.Replace(minimal, "agreements: [acme-games]", "", 1),
@@ -193,5 +201,24 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A source may name another as its fallback; the mode defaults to manual
+// and the fallback's kind is noted for the adapters' check. The wallet
+// and the rates, the operator's own and reference data, have no partner.
+func TestParseFallback(t *testing.T) {
+	doc := strings.Replace(minimal, "partner: acme-games", "partner: acme-games\n    fallback: wallet\n"+
+		"  - {name: wallet, kind: wallet}\n  - {name: rates, kind: fx}\n  - {name: other, kind: provider, partner: acme-games, fallback: wallet, fallback_mode: auto}", 1)
+	s, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg, wallet, other := s.Sources[0], s.Sources[1], s.Sources[3]
+	if agg.Fallback != "wallet" || agg.FallbackKind != "wallet" || agg.FallbackMode != FallbackManual {
+		t.Errorf("aggregator %+v", agg)
+	}
+	if other.FallbackMode != FallbackAuto || wallet.Partner != "" || wallet.Fallback != "" || wallet.FallbackMode != "" {
+		t.Errorf("other %+v, wallet %+v", other, wallet)
 	}
 }

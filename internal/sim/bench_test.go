@@ -86,21 +86,33 @@ func BenchmarkServeHeap2M(b *testing.B) {
 // from the body, so the client's decoding does not blur the server's cost.
 func pullAll(b *testing.B, h http.Handler, cfg ProviderConfig, from, to time.Time, limit int, page func(int)) {
 	b.Helper()
+	pullFeed(b, h, cfg.Token, PathTransactions, `"transaction_id":`, from, to, limit, page)
+}
+
+// pullFeed is pullAll for any feed: each record holds idKey once.
+func pullFeed(b *testing.B, h http.Handler, token, path, idKey string, from, to time.Time, limit int, page func(int)) {
+	b.Helper()
 	cursor := ""
 	for {
 		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodGet, "/v1/transactions?"+pageQuery(from, to, limit, cursor).Encode(), nil)
-		req.Header.Set("Authorization", "Bearer "+cfg.Token)
+		req := httptest.NewRequest(http.MethodGet, path+"?"+pageQuery(from, to, limit, cursor).Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 		body := rec.Body.Bytes()
-		page(bytes.Count(body, []byte(`"transaction_id":`)))
+		page(bytes.Count(body, []byte(idKey)))
 		if cursor = nextCursor(b, body); cursor == "" {
 			return
 		}
 	}
+}
+
+func heapInUse() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
 }
 
 func nextCursor(b *testing.B, body []byte) string {

@@ -19,6 +19,9 @@ type ProviderConfig struct {
 	// PageSize is the limit used when a request does not send one.
 	PageSize int
 	Faults   Faults
+	// breaks are the world's breaks that sit in this feed (orphan rollbacks,
+	// missing pages); only a WorldConfig sets them.
+	breaks breakRates
 }
 
 // Faults injects the misbehaviour a real feed shows in production. Zero

@@ -21,10 +21,12 @@ var invalidKinds = []string{
 	InvalidDanglingRef, InvalidMissingID, InvalidType,
 }
 
-// Kinds as stored in an entry (1 + position in invalidKinds).
+// Kinds as stored in an entry (1 + position in invalidKinds), and the one
+// kind past them: an orphan rollback (a break, not a fault).
 const (
 	kindOutOfPeriod = 3
 	kindMissingID   = 5
+	kindOrphan      = 7
 )
 
 // outOfPeriodShift places an out-of-period record before its origin, the
@@ -67,9 +69,11 @@ func invalidCount(valid, every int) int {
 // invalid record shares its origin's timestamp and has its id plus "-x",
 // which sorts right after the origin; two kinds sort elsewhere: a missing
 // id ("") sorts first among its second, and an out-of-period record sorts
-// before the whole day.
-func placeInvalid(valid []entry, starts []int32, every int) ([]entry, int) {
-	if every <= 0 {
+// before the whole day. An orphan rollback (orphan reports which records
+// get one; nil for none) has its origin's id plus "-o", so it sorts between
+// the origin and an invalid record derived from it.
+func placeInvalid(valid []entry, starts []int32, every int, orphan func(entry) bool) ([]entry, int) {
+	if every <= 0 && orphan == nil {
 		return valid, 0
 	}
 	kind := func(p int) int { k, _ := invalidAfter(p, every); return k }
@@ -89,12 +93,25 @@ func placeInvalid(valid []entry, starts []int32, every int) ([]entry, int) {
 		}
 		for p := lo; p < hi; p++ {
 			index = append(index, valid[p])
+			if orphan != nil && orphan(valid[p]) {
+				index = append(index, valid[p].withKind(kindOrphan))
+			}
 			if k := kind(p); k != 0 && k != kindOutOfPeriod && k != kindMissingID {
 				index = append(index, valid[p].withKind(k))
 			}
 		}
 	}
 	return index, oop
+}
+
+// orphanOf derives an orphan rollback from a valid record: a rollback, under
+// a fresh id, of a bet id (ref) that no record has.
+func orphanOf(tx Transaction, ref string) Transaction {
+	o := tx
+	o.TransactionID = tx.TransactionID + "-o"
+	o.Type = TypeRollback
+	o.RefTransactionID = ref
+	return o
 }
 
 // corrupt derives an invalid record from a valid one under a fresh id, so it

@@ -111,19 +111,23 @@ type compactDay struct {
 	// transaction_id).
 	index []entry
 	oop   int
+	// holes are the runs of index positions the feed drops (missing_page),
+	// in order; its control totals still count them.
+	holes []span
 }
 
 // buildDay generates day num from its RNG stream.
 func buildDay(cfg ProviderConfig, num int64) *compactDay {
 	start := time.Unix(num*secondsPerDay, 0).UTC()
 	d := &compactDay{num: num, start: start, stamp: start.Format("20060102")}
-	rng := dayRNG(cfg, num)
-	d.rounds = make([]round, cfg.RoundsPerDay)
-	for i := range d.rounds {
-		d.rounds[i] = drawRound(cfg, rng)
-	}
+	d.rounds = drawDay(cfg, num)
 	valid, starts := d.sortValid()
-	d.index, d.oop = placeInvalid(valid, starts, cfg.Faults.InvalidEvery)
+	var orphan func(entry) bool
+	if cfg.breaks.orphanRollback > 0 {
+		orphan = func(e entry) bool { return cfg.hasOrphan(num, e.round(), e.settle()) }
+	}
+	d.index, d.oop = placeInvalid(valid, starts, cfg.Faults.InvalidEvery, orphan)
+	d.holes = droppedPages(cfg, num, len(d.index))
 	return d
 }
 
@@ -131,14 +135,25 @@ func buildDay(cfg ProviderConfig, num int64) *compactDay {
 // draws without keeping them, so totals over long ranges stay cheap.
 func fullDayCount(cfg ProviderConfig, num int64) int {
 	rng := dayRNG(cfg, num)
-	valid := 0
-	for range cfg.RoundsPerDay {
-		valid++
-		if drawRound(cfg, rng).outcome() != outcomeLoss {
-			valid++
+	valid, orphans := 0, 0
+	orphan := func(i int, settle bool) {
+		if cfg.breaks.orphanRollback > 0 && cfg.hasOrphan(num, i, settle) {
+			orphans++
 		}
 	}
-	return valid + invalidCount(valid, cfg.Faults.InvalidEvery)
+	for i := range cfg.RoundsPerDay {
+		valid++
+		orphan(i, false)
+		if drawRound(cfg, rng).outcome() != outcomeLoss {
+			valid++
+			orphan(i, true)
+		}
+	}
+	n := valid + invalidCount(valid, cfg.Faults.InvalidEvery) + orphans
+	for _, h := range droppedPages(cfg, num, n) {
+		n -= h.len()
+	}
+	return n
 }
 
 // sec is the second of the day an entry's record originates at (for an
@@ -171,12 +186,4 @@ func (d *compactDay) within(from, to, lo, hi int) span {
 		return from + sort.Search(to-from, func(i int) bool { return d.sec(d.index[from+i]) >= sec })
 	}
 	return span{first(lo), first(hi)}
-}
-
-// at maps a position in the served list of (oop, rest) to one in the index.
-func at(oop, rest span, p int) int {
-	if p < oop.len() {
-		return oop.lo + p
-	}
-	return rest.lo + p - oop.len()
 }

@@ -72,9 +72,7 @@ func eachRecord(cfg ProviderConfig, from, to time.Time, fn func(Transaction, str
 	for num := first; num <= last; num++ {
 		d := buildDay(cfg, num)
 		oop, rest := d.spans(daySeconds(num, from, to))
-		for p := range oop.len() + rest.len() {
-			fn(d.record(cfg, d.index[at(oop, rest, p)]))
-		}
+		d.walk(oop, rest, 0, d.served(oop)+d.served(rest), func(i int) { fn(d.record(cfg, d.index[i])) })
 	}
 }
 

@@ -34,8 +34,11 @@ func (d *compactDay) record(cfg ProviderConfig, e entry) (Transaction, string) {
 	if e.settle() {
 		tx.Timestamp = at.Add(time.Duration(r.settle()) * time.Second)
 	}
-	if e.kind() == 0 {
+	switch e.kind() {
+	case 0:
 		return tx, ""
+	case kindOrphan:
+		return orphanOf(tx, d.id('t', e.round(), 'z')), ""
 	}
 	kind := invalidKinds[e.kind()-1]
 	return corrupt(tx, kind), kind
@@ -72,9 +75,9 @@ func appendPadded(b []byte, n, width int) []byte {
 // appendServed appends the records at positions [a, b) of the served list
 // (oop, rest) of the day.
 func (d *compactDay) appendServed(dst []Transaction, cfg ProviderConfig, oop, rest span, a, b int) []Transaction {
-	for p := a; p < b; p++ {
-		tx, _ := d.record(cfg, d.index[at(oop, rest, p)])
+	d.walk(oop, rest, a, b, func(i int) {
+		tx, _ := d.record(cfg, d.index[i])
 		dst = append(dst, tx)
-	}
+	})
 	return dst
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // ProviderServer serves GET /v1/transactions with cursor pagination and the
-// configured faults: the records GenerateTransactions returns, in the same
+// configured faults, and the feed's control totals at
+// GET /v1/transactions/summary (see summary.go): the records GenerateTransactions returns, in the same
 // order, produced page by page from compact days rather than from a
 // materialised period. It is safe for concurrent use.
 //
@@ -56,8 +57,14 @@ type page struct {
 // so tests can read Stats; it is an http.Handler.
 func NewProviderServer(cfg ProviderConfig) *ProviderServer {
 	cfg = cfg.normalized()
-	s := &ProviderServer{cfg: cfg, mux: http.NewServeMux(), feed: newFeed(cfg)}
-	s.mux.HandleFunc("GET /v1/transactions", s.transactions)
+	return newProviderServer(cfg, newFeed(cfg))
+}
+
+// newProviderServer serves f, whose days a world shares with its wallet.
+func newProviderServer(cfg ProviderConfig, f *feed) *ProviderServer {
+	s := &ProviderServer{cfg: cfg, mux: http.NewServeMux(), feed: f}
+	s.mux.HandleFunc("GET "+PathTransactions, s.transactions)
+	s.mux.Handle("GET "+PathTransactions+SummarySuffix, summaryHandler(cfg.Token, f.summary))
 	return s
 }
 

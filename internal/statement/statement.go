@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/settleflow/settleflow/internal/lifecycle"
@@ -44,6 +45,27 @@ type Statement struct {
 	// one keep exactly the bytes (and hash) they were published with.
 	Cover string `json:"cover,omitempty"`
 	Lines Lines  `json:"lines"`
+	// FromFallback lists the partner's sources whose figures were taken
+	// from their fallback source because their own pull kept failing.
+	// Only such a statement has the field (and its CSV the column), so
+	// every other statement reads as it always did.
+	FromFallback []FallbackNote `json:"figures_from_fallback,omitempty"`
+}
+
+// FallbackNote says a source's figures came from its fallback.
+type FallbackNote struct {
+	Source   string `json:"source"`
+	Fallback string `json:"fallback"`
+}
+
+// fallbackColumn is the CSV column of FromFallback: "source from
+// fallback", "; "-separated.
+func (s Statement) fallbackColumn() string {
+	parts := make([]string, len(s.FromFallback))
+	for i, n := range s.FromFallback {
+		parts[i] = n.Source + " from " + n.Fallback
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Rendered is a statement in its published forms.
@@ -66,6 +88,12 @@ func Render(s Statement) (Rendered, error) {
 		rows = append(rows, []string{s.CycleID, s.Scope, s.Period, s.Partner, l.Currency,
 			strconv.FormatInt(l.GGR, 10), strconv.FormatInt(l.PartnerAmount, 10), strconv.FormatInt(l.OperatorAmount, 10),
 			strconv.Itoa(l.AgreementVersion), l.Explanation})
+	}
+	if len(s.FromFallback) > 0 {
+		rows[0] = append(rows[0], "figures_from_fallback")
+		for i := 1; i < len(rows); i++ {
+			rows[i] = append(rows[i], s.fallbackColumn())
+		}
 	}
 	if err := w.WriteAll(rows); err != nil {
 		return Rendered{}, fmt.Errorf("statement CSV for %s: %w", s.Partner, err)

@@ -29,3 +29,27 @@ func TestRenderIsStableAndCovers(t *testing.T) {
 		t.Error("hash did not change with content")
 	}
 }
+
+// A statement whose figures came partly from a fallback says so in both
+// forms; the same statement without says nothing of it.
+func TestStatementMarksFallbackFigures(t *testing.T) {
+	s := Statement{CycleID: "c", Scope: "demo-casino", Period: "2026-11-01", Partner: "acme-games",
+		Lines: Lines{{Partner: "acme-games", Currency: "USD", GGR: 100, PartnerAmount: 12, OperatorAmount: 88, AgreementVersion: 1}}}
+	plain, err := Render(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.FromFallback = []FallbackNote{{Source: "aggregator", Fallback: "wallet"}}
+	marked, err := Render(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(plain.JSON)+plain.CSV, "fallback") {
+		t.Errorf("a plain statement mentions fallbacks:\n%s\n%s", plain.JSON, plain.CSV)
+	}
+	if !strings.Contains(string(marked.JSON), `"figures_from_fallback": [`) || !strings.Contains(string(marked.JSON), `"fallback": "wallet"`) ||
+		!strings.Contains(marked.CSV, ",figures_from_fallback\n") || !strings.Contains(marked.CSV, ",aggregator from wallet\n") ||
+		marked.SHA256 == plain.SHA256 {
+		t.Errorf("marked statement:\n%s\n%s", marked.JSON, marked.CSV)
+	}
+}

@@ -43,11 +43,12 @@ func (s *Store) DropStaging(ctx context.Context, cycleID uuid.UUID) error {
 		if _, err := tx.Exec(ctx, `SELECT settleflow_drop_staging($1)`, cycleID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cycle_totals WHERE cycle_id = $1`, cycleID); err != nil {
-			return err
+		for _, table := range []string{"cycle_totals", "control_totals", "source_fallbacks", "quarantine"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1`, cycleID); err != nil {
+				return err
+			}
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1`, cycleID)
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("drop staging of cycle %s: %w", cycleID, err)
@@ -73,8 +74,12 @@ func (s *Store) DiscardSource(ctx context.Context, cycleID uuid.UUID, source str
 			return err
 		}
 		removed = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM quarantine WHERE cycle_id = $1 AND source = $2`, cycleID, source)
-		return err
+		for _, table := range []string{"control_totals", "source_fallbacks", "quarantine"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE cycle_id = $1 AND source = $2`, cycleID, source); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("discard source %s of cycle %s: %w", source, cycleID, err)

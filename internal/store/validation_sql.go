@@ -14,7 +14,7 @@ func keySQL(scope, source, id string) string {
 // breaksBasicRule is true for a row that breaks a rule on its own: $2
 // period start, $3 period end, $4 known currencies, as every statement of
 // validation numbers them, and the coverage table (see notCovered).
-const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[1]s.occurred_at < $2 OR %[1]s.occurred_at >= $3
+const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 OR %[2]s < $2 OR %[2]s >= $3
     OR ` + notCovered + `)`
 
 // notCovered is true for a row whose currency the agreement of its
@@ -22,7 +22,16 @@ const breaksBasicRule = `(%[1]s.currency <> ALL($4::text[]) OR %[1]s.amount < 0 
 // currencies of every source whose agreement restricts them.
 const notCovered = `EXISTS (SELECT 1 FROM coverage v WHERE v.source = %[1]s.source AND %[1]s.currency <> ALL(v.currencies))`
 
-func basicRule(alias string) string { return strings.ReplaceAll(breaksBasicRule, "%[1]s", alias) }
+func basicRule(alias string) string {
+	return strings.NewReplacer("%[1]s", alias, "%[2]s", bookedSQL(alias)).Replace(breaksBasicRule)
+}
+
+// bookedSQL is when the source booked a row: its booked_at attribute (a
+// late arrival), else when it happened. A period holds what was booked in
+// it, as its pull served it.
+func bookedSQL(alias string) string {
+	return `coalesce((` + alias + `.attrs->>'booked_at')::timestamptz, ` + alias + `.occurred_at)`
+}
 
 // otherPeriod is true for a registry row g settled by a cycle of the scope
 // ($1) for another period than this one ($2).
@@ -138,7 +147,7 @@ SELECT s, d.reference_id, d.bet_amount, d.bet_currency, x.period_key AS settled_
            CASE WHEN s.currency = ANY($5::text[]) AND ` + strings.ReplaceAll(notCovered, "%[1]s", "s") + `
                 THEN 'CURRENCY_NOT_COVERED' END,
            CASE WHEN s.amount < 0 THEN 'NEGATIVE_AMOUNT' END,
-           CASE WHEN s.occurred_at < $3 OR s.occurred_at >= $4 THEN 'OUTSIDE_PERIOD' END,
+           CASE WHEN ` + bookedSQL("s") + ` < $3 OR ` + bookedSQL("s") + ` >= $4 THEN 'OUTSIDE_PERIOD' END,
            CASE WHEN x.key IS NOT NULL THEN 'RESENT_DUPLICATE' END,
            d.reason], NULL) AS reasons
 FROM ` + table + ` s
@@ -154,7 +163,7 @@ SELECT $1::uuid, (c.s).source, (c.s).external_id, 'rules', r.reason, CASE r.reas
     WHEN 'CURRENCY_NOT_COVERED' THEN format('currency %s is not covered by the agreement of this source''s partner (it covers %s)',
         (c.s).currency, (SELECT array_to_string(v.currencies, ', ') FROM coverage v WHERE v.source = (c.s).source))
     WHEN 'NEGATIVE_AMOUNT' THEN format('amount %s is negative', (c.s).amount)
-    WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL("(c.s).occurred_at") + `,
+    WHEN 'OUTSIDE_PERIOD' THEN format('timestamp %s is outside the period [%s, %s)', ` + utcSQL(bookedSQL("(c.s)")) + `,
                                       ` + utcSQL("$3") + `, ` + utcSQL("$4") + `)
     WHEN 'RESENT_DUPLICATE' THEN format('id %s was already settled in period %s', to_json((c.s).external_id), c.settled_in)
     WHEN 'ORPHAN_ROLLBACK' THEN format('rollback references bet %s, which is neither in this cycle nor settled in an earlier one',

@@ -95,8 +95,12 @@ func TestValidateAgreesWithRules(t *testing.T) {
 	}
 	var txns []validate.Txn
 	for i, r := range now {
+		at := r.OccurredAt
+		if b := r.Attr(record.AttrBookedAt); b != "" {
+			at, _ = time.Parse(time.RFC3339, b)
+		}
 		txns = append(txns, validate.Txn{Source: "agg", ID: r.ExternalID, Type: r.Type, Amount: r.Amount,
-			Currency: r.Currency, Timestamp: r.OccurredAt, RefID: r.ReferenceID, Pos: int64(i)})
+			Currency: r.Currency, Timestamp: at, RefID: r.ReferenceID, Pos: int64(i)})
 	}
 	want := map[string]bool{}
 	for _, r := range rules.CheckAll(txns) {
@@ -139,6 +143,7 @@ func randomRecords(rng *rand.Rand, prefix string, day time.Time, prior []record.
 	pick := func(list []record.Record) record.Record { return list[rng.IntN(len(list))] }
 	for i := range n {
 		at := day.Add(time.Duration(rng.IntN(86400)) * time.Second)
+		var booked time.Time
 		cur := known[rng.IntN(len(known))]
 		amount := int64(1 + rng.IntN(1000))
 		id := fmt.Sprintf("%s-%d", prefix, i)
@@ -173,8 +178,17 @@ func randomRecords(rng *rand.Rand, prefix string, day time.Time, prior []record.
 			cur = known[(slices.Index(known, cur)+1)%len(known)]
 		case k < 16 && typ != "rollback":
 			cur = uncovered
+		case k >= 16 && k < 19: // happened the day before, booked in the period (late): in it
+			booked, at = at, at.Add(-24*time.Hour)
+		case k >= 19 && k < 21: // happened in the period, booked after it: not in it
+			booked = day.Add(25 * time.Hour)
 		}
 		r := rec(id, typ, ref, amount, cur, at)
+		if !booked.IsZero() {
+			r.Attrs = append(r.Attrs, record.Attr{Key: record.AttrBookedAt, Value: booked.Format(time.RFC3339)})
+			record.SortAttrs(r.Attrs)
+			r.Hash = record.ComputeHash(&r)
+		}
 		out = append(out, r)
 		if typ == "bet" {
 			bets = append(bets, r)

@@ -4,20 +4,24 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/store"
@@ -40,16 +44,27 @@ type Rig struct {
 	Store     *store.Store
 	DBURL     string
 	Catalog   catalog.Catalog
-	Sim       *sim.ProviderServer
-	SimConfig sim.ProviderConfig
-	SimURL    string
-	Env       map[string]string // environment the worker's activities see
+	// World serves every source of the rig's scope; Sim is its aggregator,
+	// SimConfig the aggregator's config.
+	World       *sim.WorldServer
+	WorldConfig sim.WorldConfig
+	Sim         *sim.ProviderServer
+	SimConfig   sim.ProviderConfig
+	SimURL      string
+	Env         map[string]string // environment the worker's activities see
 }
 
 // RigOptions shape a rig; zero values give the demo scope and a small feed.
 type RigOptions struct {
 	// Sim is the simulator config; zero RoundsPerDay means a small feed.
 	Sim sim.ProviderConfig
+	// World, when set, is the simulated world around Sim: its volumes and
+	// breaks (its Provider is replaced by Sim, and its payout cut-off by
+	// the scope's).
+	World *sim.WorldConfig
+	// Kinds are the kinds of the demo scope's sources the rig settles;
+	// nil keeps the aggregator alone, which the pipeline tests are about.
+	Kinds []string
 	// ScopeYAML replaces the demo scope's file, for tests of other rules.
 	ScopeYAML string
 	// Feed wraps the simulator's handler, e.g. to make it fail on demand.
@@ -74,7 +89,7 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	r := &Rig{Env: map[string]string{}}
 	r.Client, r.Namespace = t.NewNamespace(tb)
 	r.Store, r.DBURL = Database(tb)
-	r.Catalog = Catalog(tb, o.ScopeYAML)
+	r.Catalog = onlyKinds(Catalog(tb, o.ScopeYAML), o.Kinds)
 	if o.PageSize > 0 || o.Slices > 0 {
 		r.Catalog = withSources(r.Catalog, func(s *scope.Source) {
 			if o.PageSize > 0 {
@@ -100,8 +115,17 @@ func (t *Temporal) NewRig(tb testing.TB, o RigOptions) *Rig {
 	if o.WrongToken {
 		cfg.Token = "not-" + cfg.Token
 	}
-	r.Sim, r.SimConfig = sim.NewProviderServer(cfg), cfg
-	var h http.Handler = r.Sim
+	r.WorldConfig = sim.DefaultWorldConfig()
+	if o.World != nil {
+		r.WorldConfig = *o.World
+	}
+	r.WorldConfig.Provider, r.WorldConfig.PayoutCutoff = cfg, PayoutCutoff(sc)
+	world, err := sim.NewWorldServer(r.WorldConfig)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.World, r.Sim, r.SimConfig = world, world.Provider(), cfg
+	var h http.Handler = world
 	if o.Feed != nil {
 		h = o.Feed(h)
 	}
@@ -140,6 +164,42 @@ func (r *Rig) Source(tb testing.TB) scope.Source {
 		tb.Fatal(err)
 	}
 	return sc.Sources[0]
+}
+
+// PayoutCutoff is when a scope's days end, as a UTC time of day: where a
+// simulated PSP should close its business days so each period holds
+// whole payout batches.
+func PayoutCutoff(sc scope.Scope) time.Duration {
+	return sim.CutoffOf(sc.Calendar.PeriodEndingAt(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).End)
+}
+
+// onlyKinds keeps the demo scope's sources of the given kinds (nil: the
+// aggregator), dropping a fallback that is not kept.
+func onlyKinds(c catalog.Catalog, kinds []string) catalog.Catalog {
+	if kinds == nil {
+		kinds = []string{record.KindProvider}
+	}
+	sc, ok := c.Scopes[DemoScope]
+	if !ok {
+		return c
+	}
+	var kept []scope.Source
+	names := map[string]bool{}
+	for _, src := range sc.Sources {
+		if slices.Contains(kinds, src.Kind) {
+			kept, names[src.Name] = append(kept, src), true
+		}
+	}
+	for i := range kept {
+		if !names[kept[i].Fallback] {
+			kept[i].Fallback, kept[i].FallbackKind, kept[i].FallbackMode = "", "", ""
+		}
+	}
+	scopes := maps.Clone(c.Scopes)
+	sc.Sources = kept
+	scopes[DemoScope] = sc
+	c.Scopes = scopes
+	return c
 }
 
 // withSources edits every source of every scope of c.
@@ -227,4 +287,63 @@ func DemoScopeYAML(tb testing.TB, oldNew ...string) string {
 		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
 	}
 	return s
+}
+
+// DemoScopeYAMLOf returns the embedded demo scope's file with the sources
+// of the given kinds only (nil: the aggregator), as a rig with those Kinds
+// settles it, for a worker process that must settle the same.
+func DemoScopeYAMLOf(tb testing.TB, kinds []string) string {
+	tb.Helper()
+	if kinds == nil {
+		kinds = []string{record.KindProvider}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(DemoScopeYAML(tb)), &doc); err != nil {
+		tb.Fatal(err)
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "sources" {
+			root.Content[i+1].Content = keepSources(root.Content[i+1].Content, kinds)
+		}
+	}
+	var out strings.Builder
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2) // as the file is written
+	if err := enc.Encode(&doc); err != nil {
+		tb.Fatal(err)
+	}
+	return out.String()
+}
+
+// keepSources keeps the source mappings of the given kinds and drops a
+// fallback naming one that is not kept.
+func keepSources(sources []*yaml.Node, kinds []string) []*yaml.Node {
+	field := func(src *yaml.Node, key string) string {
+		for i := 0; i+1 < len(src.Content); i += 2 {
+			if src.Content[i].Value == key {
+				return src.Content[i+1].Value
+			}
+		}
+		return ""
+	}
+	var kept []*yaml.Node
+	names := map[string]bool{}
+	for _, src := range sources {
+		if slices.Contains(kinds, field(src, "kind")) {
+			kept, names[field(src, "name")] = append(kept, src), true
+		}
+	}
+	for _, src := range kept {
+		if fb := field(src, "fallback"); fb != "" && !names[fb] {
+			var content []*yaml.Node
+			for i := 0; i+1 < len(src.Content); i += 2 {
+				if k := src.Content[i].Value; k != "fallback" && k != "fallback_mode" {
+					content = append(content, src.Content[i], src.Content[i+1])
+				}
+			}
+			src.Content = content
+		}
+	}
+	return kept
 }

@@ -42,11 +42,14 @@ const (
 
 // Txn is the part of a staged record the rules look at.
 type Txn struct {
-	Source    string
-	ID        string
-	Type      string
-	Amount    int64
-	Currency  string
+	Source   string
+	ID       string
+	Type     string
+	Amount   int64
+	Currency string
+	// Timestamp is when the source booked the record: its booked_at when
+	// it was booked late, else when it happened. A period holds what was
+	// booked in it.
 	Timestamp time.Time
 	RefID     string
 	// Pos is the delivery order: of two rollbacks of one bet, the first

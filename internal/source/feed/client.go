@@ -102,36 +102,46 @@ func (c *Client) pageURL(req source.PageRequest) (*url.URL, error) {
 
 // fetchOnce makes one request for the page at u.
 func (c *Client) fetchOnce(ctx context.Context, u *url.URL, cursor string) (Page, error) {
+	body, err := c.get(ctx, u, cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	env, err := wire.ScanEnvelope(body)
+	if err != nil {
+		return Page{}, fmt.Errorf("%w: %s: %v; body starts %s", ErrMalformedResponse, target{path: u.Path, cursor: cursor}, err, snippet(body))
+	}
+	return Page{Envelope: env, Bytes: len(body)}, nil
+}
+
+// get makes one request for u and returns the body of a 200; errors name
+// the path and the cursor.
+func (c *Client) get(ctx context.Context, u *url.URL, cursor string) ([]byte, error) {
 	at := target{path: u.Path, cursor: cursor}
 	hc := c.httpClient()
 	ctx, tr := withTrace(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return Page{}, fmt.Errorf("%w: %s: %v", ErrInvalidRequest, at, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidRequest, at, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Page{}, at.failed(ctx, hc, tr, err, 0)
+		return nil, at.failed(ctx, hc, tr, err, 0)
 	}
 	defer resp.Body.Close()
 	tr.phase.Store(int32(phaseBody))
 	if resp.StatusCode != http.StatusOK {
-		return Page{}, at.httpError(resp)
+		return nil, at.httpError(resp)
 	}
 	body, err := readBody(resp, c.maxBody())
 	if err != nil {
 		if isTooLarge(err) {
-			return Page{}, fmt.Errorf("%s: %w", at, err)
+			return nil, fmt.Errorf("%s: %w", at, err)
 		}
-		return Page{}, at.failed(ctx, hc, tr, err, len(body))
+		return nil, at.failed(ctx, hc, tr, err, len(body))
 	}
-	env, err := wire.ScanEnvelope(body)
-	if err != nil {
-		return Page{}, fmt.Errorf("%w: %s: %v; body starts %s", ErrMalformedResponse, at, err, snippet(body))
-	}
-	return Page{Envelope: env, Bytes: len(body)}, nil
+	return body, nil
 }
 
 func (c *Client) maxBody() int64 {

@@ -1,13 +1,12 @@
 package provider
 
 import (
-	"bytes"
-	"fmt"
 	"time"
 
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
+	"github.com/settleflow/settleflow/internal/source/format"
 	"github.com/settleflow/settleflow/internal/source/wire"
 )
 
@@ -27,17 +26,10 @@ func decodePage(p feed.Page) source.Page {
 		if fe := d.decode(raw, &out.Records[n], d.attrs[2*i:2*i+2:2*i+2]); fe != nil {
 			out.Records[n] = record.Record{}
 			out.Records = out.Records[:n]
-			out.Rejects = append(out.Rejects, newReject(i, raw, fe))
+			out.Rejects = append(out.Rejects, format.NewReject(i, raw, "transaction_id", fe))
 		}
 	}
 	return out
-}
-
-// newReject keeps a record's bytes as received, copied so the page's body
-// can go, and its id when one can be read despite the fault.
-func newReject(i int, raw []byte, fe *formatError) record.Reject {
-	id, _ := wire.PeekString(raw, "transaction_id")
-	return record.Reject{Index: i, ExternalID: id, Reason: fe.reason, Detail: fe.detail, Raw: bytes.Clone(raw)}
 }
 
 // decoder reuses its parser and buffers across the records of one page.
@@ -58,9 +50,9 @@ type text struct {
 }
 
 // decode checks one element and fills r, whose Attrs get attrs.
-func (d *decoder) decode(raw []byte, r *record.Record, attrs []record.Attr) *formatError {
+func (d *decoder) decode(raw []byte, r *record.Record, attrs []record.Attr) *format.Error {
 	if err := d.obj.Parse(raw); err != nil {
-		return parseFailure(err)
+		return format.ParseFailure(err)
 	}
 	f := d.pick()
 	var t text
@@ -73,7 +65,7 @@ func (d *decoder) decode(raw []byte, r *record.Record, attrs []record.Attr) *for
 	}
 	amount, err := value(f.amount).Int64()
 	if err != nil {
-		return &formatError{ReasonBadAmount, "amount: " + err.Error()}
+		return format.Errorf(format.ReasonBadAmount, "amount: %v", err)
 	}
 	at, fe := timestamp(f.timestamp)
 	if fe != nil {
@@ -122,8 +114,8 @@ func value(x *wire.Field) wire.Field {
 
 // readText reads the string fields; the first failure, in this order,
 // is the record's reason.
-func readText(f *fields, t *text) *formatError {
-	var fe *formatError
+func readText(f *fields, t *text) *format.Error {
+	var fe *format.Error
 	str := func(name string, x *wire.Field, reason string, required bool) []byte {
 		if fe != nil {
 			return nil
@@ -131,25 +123,25 @@ func readText(f *fields, t *text) *formatError {
 		v, err := value(x).StringBytes()
 		switch {
 		case err != nil:
-			fe = &formatError{reason, name + ": " + err.Error()}
+			fe = format.Errorf(reason, "%s: %v", name, err)
 		case required && len(v) == 0:
-			fe = &formatError{reason, name + ": missing or empty"}
+			fe = format.Errorf(reason, "%s: missing or empty", name)
 		}
 		return v
 	}
-	t.id = str("transaction_id", f.id, ReasonMissingID, true)
-	t.round = str("round_id", f.round, ReasonMissingField, true)
-	t.player = str("player_id", f.player, ReasonMissingField, true)
-	t.game = str("game_code", f.game, ReasonMissingField, false)
-	t.typ = str("type", f.typ, ReasonBadType, true)
-	t.currency = str("currency", f.currency, ReasonMissingCurrency, true)
-	t.ref = str("ref_transaction_id", f.ref, ReasonMissingRef, false)
+	t.id = str("transaction_id", f.id, format.ReasonMissingID, true)
+	t.round = str("round_id", f.round, format.ReasonMissingField, true)
+	t.player = str("player_id", f.player, format.ReasonMissingField, true)
+	t.game = str("game_code", f.game, format.ReasonMissingField, false)
+	t.typ = str("type", f.typ, format.ReasonBadType, true)
+	t.currency = str("currency", f.currency, format.ReasonMissingCurrency, true)
+	t.ref = str("ref_transaction_id", f.ref, format.ReasonMissingRef, false)
 	return fe
 }
 
 // checkType returns the type as one of the constant strings, so records
 // share them rather than each holding a copy.
-func checkType(t text) (string, *formatError) {
+func checkType(t text) (string, *format.Error) {
 	switch string(t.typ) {
 	case "bet":
 		return "bet", nil
@@ -157,28 +149,16 @@ func checkType(t text) (string, *formatError) {
 		return "win", nil
 	case "rollback":
 		if len(t.ref) == 0 {
-			return "", &formatError{ReasonMissingRef, "ref_transaction_id: missing or empty on a rollback"}
+			return "", format.Errorf(format.ReasonMissingRef, "ref_transaction_id: missing or empty on a rollback")
 		}
 		return "rollback", nil
 	}
-	return "", &formatError{ReasonBadType, fmt.Sprintf("type: %q is not bet, win or rollback", t.typ)}
+	return "", format.Errorf(format.ReasonBadType, "type: %q is not bet, win or rollback", t.typ)
 }
 
-// timestamp reads an RFC 3339 timestamp, in UTC so that the same instant
-// sent with another offset is the same record.
-func timestamp(x *wire.Field) (time.Time, *formatError) {
-	v, err := value(x).StringBytes()
-	switch {
-	case err != nil:
-		return time.Time{}, &formatError{ReasonBadTimestamp, "timestamp: " + err.Error()}
-	case len(v) == 0:
-		return time.Time{}, &formatError{ReasonBadTimestamp, "timestamp: missing or empty"}
-	}
-	var t time.Time
-	if err := t.UnmarshalText(v); err != nil {
-		return time.Time{}, &formatError{ReasonBadTimestamp, fmt.Sprintf("timestamp: %q is not RFC 3339", v)}
-	}
-	return t.UTC(), nil
+// timestamp reads the record's RFC 3339 timestamp, in UTC.
+func timestamp(x *wire.Field) (time.Time, *format.Error) {
+	return format.Timestamp("timestamp", value(x))
 }
 
 // build fills r, copying its text out of the page in one allocation.

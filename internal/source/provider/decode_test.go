@@ -12,6 +12,7 @@ import (
 
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/source"
+	"github.com/settleflow/settleflow/internal/source/format"
 )
 
 const good = `{"transaction_id":"t-1","round_id":"r-1","player_id":"p-1","game_code":"slot-dragon","type":"bet","amount":1500,"currency":"KRW","timestamp":"2026-11-01T03:04:05Z","ref_transaction_id":""}`
@@ -39,38 +40,38 @@ func TestMalformedRecordBecomesReject(t *testing.T) {
 	for name, tc := range map[string]struct {
 		bad, reason, id, detail string
 	}{
-		"not an object":     {`[1,2]`, ReasonNotObject, "", "got a JSON array"},
-		"not JSON":          {`{"transaction_id":"t-1" "x":1}`, ReasonNotObject, "t-1", "want ',' or '}'"},
-		"raw control char":  {with("round_id", "\"r-\t1\""), ReasonNotObject, "t-1", "control character 0x09"},
-		"empty id":          {with("transaction_id", `""`), ReasonMissingID, "", "transaction_id: missing or empty"},
-		"missing id":        {with("transaction_id", ""), ReasonMissingID, "", "transaction_id: missing or empty"},
-		"numeric id":        {with("transaction_id", `7`), ReasonMissingID, "", "transaction_id: want a string, got number 7"},
-		"missing round":     {with("round_id", ""), ReasonMissingField, "t-1", "round_id: missing or empty"},
-		"missing player":    {with("player_id", `null`), ReasonMissingField, "t-1", "player_id: missing or empty"},
-		"numeric game":      {with("game_code", `12`), ReasonMissingField, "t-1", "game_code: want a string, got number 12"},
-		"unknown type":      {with("type", `"bonus"`), ReasonBadType, "t-1", `type: "bonus" is not bet, win or rollback`},
-		"missing type":      {with("type", ""), ReasonBadType, "t-1", "type: missing or empty"},
-		"float amount":      {with("amount", `12.5`), ReasonBadAmount, "t-1", "amount: 12.5 is not an integer literal"},
-		"string amount":     {with("amount", `"12"`), ReasonBadAmount, "t-1", `amount: want an integer, got string "12"`},
-		"exponent amount":   {with("amount", `1e3`), ReasonBadAmount, "t-1", "amount: 1e3 is not an integer literal"},
-		"huge amount":       {with("amount", `99999999999999999999`), ReasonBadAmount, "t-1", "amount: 99999999999999999999 is out of the int64 range"},
-		"missing amount":    {with("amount", ""), ReasonBadAmount, "t-1", "amount: missing"},
-		"object amount":     {with("amount", `{"minor":1500}`), ReasonBadAmount, "t-1", `amount: want an integer, got object {"minor":1500}`},
-		"bad timestamp":     {with("timestamp", `"2026-11-01 03:04:05"`), ReasonBadTimestamp, "t-1", `timestamp: "2026-11-01 03:04:05" is not RFC 3339`},
-		"numeric timestamp": {with("timestamp", `1700000000`), ReasonBadTimestamp, "t-1", "timestamp: want a string, got number 1700000000"},
-		"missing timestamp": {with("timestamp", ""), ReasonBadTimestamp, "t-1", "timestamp: missing or empty"},
-		"missing currency":  {with("currency", `""`), ReasonMissingCurrency, "t-1", "currency: missing or empty"},
-		"rollback no ref":   {with("type", `"rollback"`), ReasonMissingRef, "t-1", "ref_transaction_id: missing or empty on a rollback"},
-		"numeric ref":       {with("ref_transaction_id", `5`), ReasonMissingRef, "t-1", "ref_transaction_id: want a string, got number 5"},
-		"bad UTF-8 in id":   {with("transaction_id", "\"t-\xff1\""), ReasonBadEncoding, "", `field "transaction_id": invalid UTF-8 at byte 21: invalid UTF-8 byte 0xff`},
-		"bad UTF-8 value":   {with("game_code", "\"slot-\xc3\""), ReasonBadEncoding, "t-1", `field "game_code": invalid UTF-8`},
-		"bad UTF-8 name":    {with("round_id", "\"r-1\",\"n\xe9\":1"), ReasonBadEncoding, "t-1", "in a field name"},
-		"bad UTF-8 unknown": {with("round_id", "\"r-1\",\"note\":\"\xff\""), ReasonBadEncoding, "t-1", `field "note": invalid UTF-8`},
-		"lone surrogate":    {with("player_id", `"p-\ud800"`), ReasonBadEncoding, "t-1", "not followed by a low one"},
-		"raw NUL":           {with("player_id", "\"p-\x001\""), ReasonNULByte, "t-1", `field "player_id": NUL character`},
-		"escaped NUL":       {with("player_id", `"p-\u00001"`), ReasonNULByte, "t-1", `escaped NUL \u0000`},
-		"duplicate field":   {with("amount", `1500,"amount":-1`), ReasonDuplicateField, "t-1", `field "amount": duplicate field`},
-		"duplicate id":      {with("round_id", `"r-1","transaction_id":"t-2"`), ReasonDuplicateField, "t-1", `field "transaction_id"`},
+		"not an object":     {`[1,2]`, format.ReasonNotObject, "", "got a JSON array"},
+		"not JSON":          {`{"transaction_id":"t-1" "x":1}`, format.ReasonNotObject, "t-1", "want ',' or '}'"},
+		"raw control char":  {with("round_id", "\"r-\t1\""), format.ReasonNotObject, "t-1", "control character 0x09"},
+		"empty id":          {with("transaction_id", `""`), format.ReasonMissingID, "", "transaction_id: missing or empty"},
+		"missing id":        {with("transaction_id", ""), format.ReasonMissingID, "", "transaction_id: missing or empty"},
+		"numeric id":        {with("transaction_id", `7`), format.ReasonMissingID, "", "transaction_id: want a string, got number 7"},
+		"missing round":     {with("round_id", ""), format.ReasonMissingField, "t-1", "round_id: missing or empty"},
+		"missing player":    {with("player_id", `null`), format.ReasonMissingField, "t-1", "player_id: missing or empty"},
+		"numeric game":      {with("game_code", `12`), format.ReasonMissingField, "t-1", "game_code: want a string, got number 12"},
+		"unknown type":      {with("type", `"bonus"`), format.ReasonBadType, "t-1", `type: "bonus" is not bet, win or rollback`},
+		"missing type":      {with("type", ""), format.ReasonBadType, "t-1", "type: missing or empty"},
+		"float amount":      {with("amount", `12.5`), format.ReasonBadAmount, "t-1", "amount: 12.5 is not an integer literal"},
+		"string amount":     {with("amount", `"12"`), format.ReasonBadAmount, "t-1", `amount: want an integer, got string "12"`},
+		"exponent amount":   {with("amount", `1e3`), format.ReasonBadAmount, "t-1", "amount: 1e3 is not an integer literal"},
+		"huge amount":       {with("amount", `99999999999999999999`), format.ReasonBadAmount, "t-1", "amount: 99999999999999999999 is out of the int64 range"},
+		"missing amount":    {with("amount", ""), format.ReasonBadAmount, "t-1", "amount: missing"},
+		"object amount":     {with("amount", `{"minor":1500}`), format.ReasonBadAmount, "t-1", `amount: want an integer, got object {"minor":1500}`},
+		"bad timestamp":     {with("timestamp", `"2026-11-01 03:04:05"`), format.ReasonBadTimestamp, "t-1", `timestamp: "2026-11-01 03:04:05" is not RFC 3339`},
+		"numeric timestamp": {with("timestamp", `1700000000`), format.ReasonBadTimestamp, "t-1", "timestamp: want a string, got number 1700000000"},
+		"missing timestamp": {with("timestamp", ""), format.ReasonBadTimestamp, "t-1", "timestamp: missing or empty"},
+		"missing currency":  {with("currency", `""`), format.ReasonMissingCurrency, "t-1", "currency: missing or empty"},
+		"rollback no ref":   {with("type", `"rollback"`), format.ReasonMissingRef, "t-1", "ref_transaction_id: missing or empty on a rollback"},
+		"numeric ref":       {with("ref_transaction_id", `5`), format.ReasonMissingRef, "t-1", "ref_transaction_id: want a string, got number 5"},
+		"bad UTF-8 in id":   {with("transaction_id", "\"t-\xff1\""), format.ReasonBadEncoding, "", `field "transaction_id": invalid UTF-8 at byte 21: invalid UTF-8 byte 0xff`},
+		"bad UTF-8 value":   {with("game_code", "\"slot-\xc3\""), format.ReasonBadEncoding, "t-1", `field "game_code": invalid UTF-8`},
+		"bad UTF-8 name":    {with("round_id", "\"r-1\",\"n\xe9\":1"), format.ReasonBadEncoding, "t-1", "in a field name"},
+		"bad UTF-8 unknown": {with("round_id", "\"r-1\",\"note\":\"\xff\""), format.ReasonBadEncoding, "t-1", `field "note": invalid UTF-8`},
+		"lone surrogate":    {with("player_id", `"p-\ud800"`), format.ReasonBadEncoding, "t-1", "not followed by a low one"},
+		"raw NUL":           {with("player_id", "\"p-\x001\""), format.ReasonNULByte, "t-1", `field "player_id": NUL character`},
+		"escaped NUL":       {with("player_id", `"p-\u00001"`), format.ReasonNULByte, "t-1", `escaped NUL \u0000`},
+		"duplicate field":   {with("amount", `1500,"amount":-1`), format.ReasonDuplicateField, "t-1", `field "amount": duplicate field`},
+		"duplicate id":      {with("round_id", `"r-1","transaction_id":"t-2"`), format.ReasonDuplicateField, "t-1", `field "transaction_id"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			body := `{"data":[` + good + `,` + tc.bad + `,` + with("transaction_id", `"t-3"`) + `],"next_cursor":"c2"}`

@@ -14,6 +14,8 @@ import (
 	"github.com/settleflow/settleflow/internal/sim"
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/source/feed"
+	"github.com/settleflow/settleflow/internal/source/format"
+	"github.com/settleflow/settleflow/internal/source/sourcetest"
 )
 
 var (
@@ -21,16 +23,16 @@ var (
 	day1 = day0.Add(24 * time.Hour)
 )
 
-func open(t *testing.T, cfg source.Config) *adapter {
+func open(t *testing.T, cfg source.Config) *feed.Adapter {
 	t.Helper()
 	a, err := source.NewRegistry(Kind).Open(record.KindProvider, cfg)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	return a.(*adapter)
+	return a.(feed.Summarizing).Adapter
 }
 
-func newFeed(t *testing.T, cfg sim.ProviderConfig) (*adapter, *sim.ProviderServer) {
+func newFeed(t *testing.T, cfg sim.ProviderConfig) (*feed.Adapter, *sim.ProviderServer) {
 	t.Helper()
 	ps := sim.NewProviderServer(cfg)
 	srv := httptest.NewServer(ps)
@@ -38,24 +40,10 @@ func newFeed(t *testing.T, cfg sim.ProviderConfig) (*adapter, *sim.ProviderServe
 	return open(t, source.Config{Name: "agg", BaseURL: srv.URL, Token: cfg.Token, HTTP: srv.Client(), PageSize: 300}), ps
 }
 
-// fetchAll pages to the end; the test-only stand-in for the caller's loop.
-func fetchAll(t *testing.T, a *adapter, from, to time.Time) ([]record.Record, []record.Reject) {
+// fetchAll pages to the end.
+func fetchAll(t *testing.T, a *feed.Adapter, from, to time.Time) ([]record.Record, []record.Reject) {
 	t.Helper()
-	var recs []record.Record
-	var rejs []record.Reject
-	req := source.PageRequest{From: from, To: to}
-	for range 1000 {
-		p, err := a.FetchPage(context.Background(), req)
-		if err != nil {
-			t.Fatalf("FetchPage: %v", err)
-		}
-		recs, rejs = append(recs, p.Records...), append(rejs, p.Rejects...)
-		if req.Cursor = p.NextCursor; req.Cursor == "" {
-			return recs, rejs
-		}
-	}
-	t.Fatal("pagination did not end")
-	return nil, nil
+	return sourcetest.FetchAll(t, a, from, to)
 }
 
 // fromSim maps a simulated transaction the way the adapter must,
@@ -84,10 +72,10 @@ func TestKindRegistration(t *testing.T) {
 		t.Errorf("Kind = %+v", Kind)
 	}
 	a := open(t, source.Config{Name: "agg", BaseURL: "https://feed.example.com"})
-	if a.feed.PageSize != 5000 || a.feed.Path != transactionsPath || a.feed.Retry == nil {
-		t.Errorf("feed client = %+v", a.feed)
+	if a.Client.PageSize != 5000 || a.Client.Path != transactionsPath || a.Client.Retry == nil {
+		t.Errorf("feed client = %+v", a.Client)
 	}
-	_, err := New(source.Config{Name: "agg", BaseURL: "feed.example.com"})
+	_, err := Kind.New(source.Config{Name: "agg", BaseURL: "feed.example.com"})
 	if !errors.Is(err, feed.ErrInvalidRequest) || !strings.Contains(err.Error(), "source agg") {
 		t.Errorf("bad base URL: err = %v", err)
 	}
@@ -116,9 +104,9 @@ func TestFetchInjectedInvalidRecords(t *testing.T) {
 	for _, b := range sim.InjectedInvalid(cfg, day0, day1) {
 		switch b.Kind {
 		case sim.InvalidMissingID:
-			wantReasons[ReasonMissingID]++
+			wantReasons[format.ReasonMissingID]++
 		case sim.InvalidType:
-			wantReasons[ReasonBadType]++
+			wantReasons[format.ReasonBadType]++
 		}
 	}
 	var want []sim.Transaction
@@ -130,11 +118,11 @@ func TestFetchInjectedInvalidRecords(t *testing.T) {
 	gotReasons := map[string]int{}
 	for _, r := range rejs {
 		gotReasons[r.Reason]++
-		if r.Reason == ReasonBadType && !strings.HasSuffix(r.ExternalID, "-x") {
+		if r.Reason == format.ReasonBadType && !strings.HasSuffix(r.ExternalID, "-x") {
 			t.Errorf("bad-type reject without its id: %+v", r)
 		}
 	}
-	if !reflect.DeepEqual(gotReasons, wantReasons) || wantReasons[ReasonMissingID] == 0 {
+	if !reflect.DeepEqual(gotReasons, wantReasons) || wantReasons[format.ReasonMissingID] == 0 {
 		t.Errorf("reject reasons = %v, want %v", gotReasons, wantReasons)
 	}
 	if !reflect.DeepEqual(recs, fromSimAll(want)) {
@@ -148,7 +136,7 @@ func TestFetchDuplicatePageIsNotHidden(t *testing.T) {
 	a, _ := newFeed(t, cfg)
 	recs, _ := fetchAll(t, a, day0, day1)
 	want := fromSimAll(sim.GenerateTransactions(cfg, day0, day1))
-	if len(recs) != len(want)+a.feed.PageSize {
+	if len(recs) != len(want)+a.Client.PageSize {
 		t.Fatalf("got %d records, want %d + one repeated page", len(recs), len(want))
 	}
 	if !reflect.DeepEqual(recs[300:600], recs[600:900]) {
@@ -165,7 +153,7 @@ func TestFetchFlakyPartner(t *testing.T) {
 	cfg := sim.DefaultProviderConfig()
 	cfg.Faults.RateLimitEvery, cfg.Faults.FailEveryN = 5, 7
 	a, ps := newFeed(t, cfg)
-	a.feed.Retry.BaseDelay = 50 * time.Millisecond
+	a.Client.Retry.BaseDelay = 50 * time.Millisecond
 	recs, _ := fetchAll(t, a, day0, day1)
 	if want := fromSimAll(sim.GenerateTransactions(cfg, day0, day1)); !reflect.DeepEqual(recs, want) {
 		t.Fatalf("got %d records, want %d", len(recs), len(want))
@@ -177,7 +165,7 @@ func TestFetchFlakyPartner(t *testing.T) {
 
 func TestFetchUnauthorized(t *testing.T) {
 	a, ps := newFeed(t, sim.DefaultProviderConfig())
-	a.feed.Token = "wrong"
+	a.Client.Token = "wrong"
 	_, err := a.FetchPage(context.Background(), source.PageRequest{From: day0, To: day1})
 	if !errors.Is(err, feed.ErrUnauthorized) || !feed.IsPermanent(err) || ps.Stats().Requests != 1 {
 		t.Fatalf("err = %v after %d requests, want one permanent ErrUnauthorized", err, ps.Stats().Requests)
@@ -207,5 +195,48 @@ func TestFetchPermanentErrors(t *testing.T) {
 	a = open(t, source.Config{BaseURL: srv.URL, HTTP: srv.Client()})
 	if _, err := a.FetchPage(ctx, source.PageRequest{From: day0, To: day1}); !errors.Is(err, feed.ErrMalformedResponse) || !feed.IsPermanent(err) {
 		t.Errorf("malformed envelope: err = %v", err)
+	}
+}
+
+// A page the feed never serves still shows in its control totals: what
+// the summary counts less what the pull received is exactly the answer
+// key's missing pages.
+func TestControlTotalsFindMissingPage(t *testing.T) {
+	w := sourcetest.NewWorld(t, "missing_page=0.1")
+	a := w.Open(t, Kind, 500)
+	recs, _ := sourcetest.FetchAll(t, a, sourcetest.From, sourcetest.To)
+	totals, err := a.(source.Summarizer).Summary(context.Background(), sourcetest.From, sourcetest.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type group struct {
+		day      time.Time
+		cur, typ string
+	}
+	gap := map[group][2]int64{}
+	for _, d := range totals {
+		g := gap[group{d.Day, d.Currency, d.Type}]
+		gap[group{d.Day, d.Currency, d.Type}] = [2]int64{g[0] + d.Count, g[1] + d.Amount}
+	}
+	for _, r := range recs {
+		k := group{r.OccurredAt.Truncate(24 * time.Hour), r.Currency, r.Type}
+		gap[k] = [2]int64{gap[k][0] - 1, gap[k][1] - r.Amount}
+	}
+	key, err := sim.AnswerKey(w.Config, sourcetest.From, sourcetest.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[group][2]int64{}
+	for _, in := range key {
+		day, _ := time.Parse(time.DateOnly, in.Day)
+		want[group{day, in.Currency, in.Type}] = [2]int64{int64(in.Count), in.Amount}
+	}
+	for k, g := range gap {
+		if g == [2]int64{} {
+			delete(gap, k)
+		}
+	}
+	if len(want) == 0 || !reflect.DeepEqual(gap, want) {
+		t.Errorf("summary less pull: %v; answer key: %v", gap, want)
 	}
 }
