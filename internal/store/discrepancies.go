@@ -138,20 +138,29 @@ func (s *Store) Discrepancy(ctx context.Context, id uuid.UUID) (Discrepancy, err
 
 // ReconTally is what one pair matched of one type (see recon_tallies).
 type ReconTally struct {
-	Pair, Type                         string
-	LeftRecords, RightRecords          int64
-	Matched, LeftMatched, RightMatched int64
-	Unpaired                           int64
+	Pair, Type  string
+	Matched     int64
+	Left, Right SideTally
 }
+
+// SideTally is one side's records in a tally: every record is matched,
+// unpaired, in a row with a rejected record, or in one of the pair's breaks.
+type SideTally struct{ Records, Matched, Unpaired, Rejected int64 }
 
 // ReconTallies lists a cycle's tallies by pair and type.
 func (s *Store) ReconTallies(ctx context.Context, cycleID uuid.UUID) ([]ReconTally, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT pair, type, left_records, right_records, matched, left_matched, right_matched, unpaired
+	rows, err := s.Pool.Query(ctx, `SELECT pair, type, matched, left_records, left_matched, left_unpaired, left_rejected,
+			right_records, right_matched, right_unpaired, right_rejected
 		FROM recon_tallies WHERE cycle_id = $1 ORDER BY pair, type`, cycleID)
 	if err != nil {
 		return nil, fmt.Errorf("tallies of cycle %s: %w", cycleID, err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[ReconTally])
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReconTally, error) {
+		var t ReconTally
+		err := r.Scan(&t.Pair, &t.Type, &t.Matched, &t.Left.Records, &t.Left.Matched, &t.Left.Unpaired, &t.Left.Rejected,
+			&t.Right.Records, &t.Right.Matched, &t.Right.Unpaired, &t.Right.Rejected)
+		return t, err
+	})
 }
 
 // ReconCounts are the cycle's matched, auto-resolved, open and resolved

@@ -82,7 +82,7 @@ func (s *Store) reconcileTx(ctx context.Context, tx pgx.Tx, p ReconcileParams) (
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE recon_dup (side text, k text, external_id text, type text, amount bigint,
-		currency text, t timestamptz, rn bigint, first_id text) ON COMMIT DROP`); err != nil {
+		currency text, t timestamptz, rej bool, rn bigint, first_id text) ON COMMIT DROP`); err != nil {
 		return 0, err
 	}
 	tag, err := tx.Exec(ctx, carryInSQL, base)
@@ -94,14 +94,12 @@ func (s *Store) reconcileTx(ctx context.Context, tx pgx.Tx, p ReconcileParams) (
 			return 0, fmt.Errorf("pair %s: %w", pair.Name, err)
 		}
 	}
-	steps := []struct{ what, sql string }{{"conflicting duplicates", expand(conflictsSQL, "{T}", table)}}
+	steps := []struct{ what, sql string }{
+		{"conflicting duplicates", expand(conflictsSQL, "{T}", table)},
+		{"control totals", expand(controlTotalsSQL, "{T}", table)},
+	}
 	if tag.RowsAffected() > 0 {
 		steps = append(steps, struct{ what, sql string }{"late counterparts", lateSQL})
-	}
-	if ok, err := hasControlTotals(ctx, tx); err != nil {
-		return 0, err
-	} else if ok {
-		steps = append(steps, struct{ what, sql string }{"control totals", expand(controlTotalsSQL, "{T}", table)})
 	}
 	for _, st := range steps {
 		if _, err := tx.Exec(ctx, st.sql, base); err != nil {
@@ -112,14 +110,6 @@ func (s *Store) reconcileTx(ctx context.Context, tx pgx.Tx, p ReconcileParams) (
 		return 0, err
 	}
 	return tag.RowsAffected(), nil
-}
-
-// hasControlTotals says whether the table the source adapters store their
-// control totals in exists yet; before it does there is nothing to compare.
-func hasControlTotals(ctx context.Context, tx pgx.Tx) (bool, error) {
-	var ok bool
-	err := tx.QueryRow(ctx, `SELECT to_regclass('control_totals') IS NOT NULL`).Scan(&ok)
-	return ok, err
 }
 
 func reconcilePair(ctx context.Context, tx pgx.Tx, table string, p ReconcileParams, pair recon.Pair) error {

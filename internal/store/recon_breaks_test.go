@@ -18,12 +18,6 @@ import (
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
-// controlTotalsDDL is the table the source adapters keep control totals
-// in, created here until their migration is on this branch.
-const controlTotalsDDL = `CREATE TABLE IF NOT EXISTS control_totals (cycle_id uuid NOT NULL REFERENCES cycles (id), source text NOT NULL,
-	day date NOT NULL, currency text NOT NULL, type text NOT NULL, count bigint NOT NULL, amount bigint NOT NULL,
-	PRIMARY KEY (cycle_id, source, day, currency, type))`
-
 var noPairs = recon.Config{ReportingCurrency: "USD", Gate: recon.Gate{Action: recon.GateApprove}}
 
 func breaksOf(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle) []store.Discrepancy {
@@ -76,13 +70,7 @@ func TestConflictingDuplicateBecomesABreak(t *testing.T) {
 func TestControlTotalsFindMissingRecords(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	st, url := testenv.Database(t)
-	// Created by the owner, as a migration would; the application then
-	// reads and writes it like any table.
-	if _, err := testenv.Superuser(t, url).Pool.Exec(ctx, controlTotalsDDL+`;
-		GRANT SELECT, INSERT, UPDATE, DELETE ON control_totals TO settleflow_app`); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := testenv.Database(t)
 	c := newStagedCycle(t, ctx, st)
 	day1 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	at := day1.Add(3 * time.Hour)
@@ -186,7 +174,7 @@ func TestCarriedBreaksMeetLateCounterparts(t *testing.T) {
 		"t-3": "MISSING_RIGHT open |",
 	}
 	requireBreaks(t, got, want, func(g, w string) bool { return g == w })
-	accountedOnce(t, ctx, st, next, pair)
+	testenv.RequireAccounted(t, ctx, st, next.ID, pair)
 	// Taken in once: a third period finds nothing left to carry.
 	third := cycleOf(t, ctx, st, scope, day.Add(48*time.Hour), "running")
 	if run := reconcile(t, ctx, st, third, cfg); run.CarriedIn != 0 {

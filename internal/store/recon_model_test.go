@@ -28,11 +28,15 @@ type wantBreak struct {
 }
 
 // wantTally is what the model expects of one type.
-type wantTally struct{ LeftRecords, RightRecords, Matched, Unpaired int64 }
+type wantTally struct {
+	Matched     int64
+	Left, Right store.SideTally
+}
 
 type staged struct {
 	r   record.Record
-	pos int // delivery order within its source
+	pos int  // delivery order within its source
+	rej bool // validation rejected it
 }
 
 func keyOf(s recon.Side, r record.Record) string {
@@ -60,13 +64,14 @@ func selects(s recon.Side, types []string, r staged, source string) bool {
 }
 
 // modelReconcile runs the pair over records staged per source, in order;
-// records validation rejected (by source, id) take no part.
+// a key that meets a record validation rejected (by source/id) records no
+// break: the rejection accounts for it.
 func modelReconcile(t *testing.T, cycle uuid.UUID, p recon.Pair, bySource map[string][]record.Record, rejected map[string]bool) (map[uuid.UUID]wantBreak, map[string]wantTally) {
 	t.Helper()
 	pick := func(s recon.Side, types []string) []staged {
 		var out []staged
 		for i, r := range bySource[s.Source] {
-			if st := (staged{r, i}); selects(s, types, st, s.Source) && !rejected[s.Source+"/"+r.ExternalID] {
+			if st := (staged{r, i, rejected[s.Source+"/"+r.ExternalID]}); selects(s, types, st, s.Source) {
 				out = append(out, st)
 			}
 		}
@@ -151,13 +156,13 @@ func (m *model) oneToOne(left, right []staged) {
 		if v, ok := rf[k]; ok {
 			r = &v
 		}
-		m.decide(k, k, l, r, itemOf(l), itemOf(r), idsOf(l), idsOf(r))
+		m.decide(k, k, l, r, itemOf(l), itemOf(r), idsOf(l), idsOf(r), rej(l) || rej(r))
 	}
 	for _, x := range lnone {
-		m.decide("", "#"+x.r.ExternalID, &x, nil, itemOf(&x), nil, idsOf(&x), []string{})
+		m.decide("", "#"+x.r.ExternalID, &x, nil, itemOf(&x), nil, idsOf(&x), []string{}, x.rej)
 	}
 	for _, x := range rnone {
-		m.decide("", "#"+x.r.ExternalID, nil, &x, nil, itemOf(&x), []string{}, idsOf(&x))
+		m.decide("", "#"+x.r.ExternalID, nil, &x, nil, itemOf(&x), []string{}, idsOf(&x), x.rej)
 	}
 	for _, x := range ldup {
 		m.duplicate(x, recon.Left)
@@ -174,21 +179,31 @@ func (m *model) tallyType(l, r *staged) string {
 	return m.p.TallyType(recon.Right, r.r.Type)
 }
 
-// decide classifies one key and records the outcome.
-func (m *model) decide(key, identity string, l, r *staged, li, ri *recon.Item, lids, rids []string) {
+func rej(r *staged) bool { return r != nil && r.rej }
+
+// decide classifies one key and records the outcome; a key holding a
+// rejected record is accounted for by the rejection.
+func (m *model) decide(key, identity string, l, r *staged, li, ri *recon.Item, lids, rids []string, rejected bool) {
 	typ := m.p.TallyType(recon.Left, "")
 	if m.p.Shape == recon.OneToOne {
 		typ = m.tallyType(l, r)
 	}
 	tl := m.tallies[typ]
-	tl.LeftRecords += int64(len(lids))
-	tl.RightRecords += int64(len(rids))
+	ln, rn := int64(len(lids)), int64(len(rids))
+	tl.Left.Records += ln
+	tl.Right.Records += rn
 	out := m.p.Classify(li, ri)
 	switch {
+	case rejected:
+		tl.Left.Rejected += ln
+		tl.Right.Rejected += rn
 	case out.Kind == "" && out.Paired:
 		tl.Matched++
+		tl.Left.Matched += ln
+		tl.Right.Matched += rn
 	case out.Kind == "":
-		tl.Unpaired += int64(len(lids) + len(rids))
+		tl.Left.Unpaired += ln
+		tl.Right.Unpaired += rn
 	default:
 		m.add(key, identity, out.Kind, out.AutoResolved, typ, li, ri, lids, rids)
 	}
@@ -206,8 +221,14 @@ func (m *model) duplicate(x staged, side string) {
 		key = keyOf(m.p.Right, x.r)
 	}
 	tl := m.tallies[typ]
-	tl.LeftRecords += int64(len(lids))
-	tl.RightRecords += int64(len(rids))
+	tl.Left.Records += int64(len(lids))
+	tl.Right.Records += int64(len(rids))
+	if x.rej {
+		tl.Left.Rejected += int64(len(lids))
+		tl.Right.Rejected += int64(len(rids))
+		m.tallies[typ] = tl
+		return
+	}
 	m.tallies[typ] = tl
 	m.add(key, key+"#"+x.r.ExternalID, recon.Duplicate, false, typ, li, ri, lids, rids)
 }
@@ -273,25 +294,34 @@ func (m *model) groups(manyRecs, oneRecs []staged, many string) {
 		if v, ok := of[k]; ok {
 			o = &v
 		}
-		m.sides(k, k, gi, itemOf(o), gids, idsOf(o), many)
+		m.sides(k, k, gi, itemOf(o), gids, idsOf(o), many, anyRejected(g) || rej(o))
 	}
 	for _, x := range keyless {
-		m.sides("", "#"+x.r.ExternalID, m.net([]staged{x}), nil, []string{x.r.ExternalID}, []string{}, many)
+		m.sides("", "#"+x.r.ExternalID, m.net([]staged{x}), nil, []string{x.r.ExternalID}, []string{}, many, x.rej)
 	}
 	for _, x := range onone {
-		m.sides("", "#"+x.r.ExternalID, nil, itemOf(&x), []string{}, idsOf(&x), many)
+		m.sides("", "#"+x.r.ExternalID, nil, itemOf(&x), []string{}, idsOf(&x), many, x.rej)
 	}
 	for _, x := range odup {
 		m.duplicate(x, map[string]string{recon.Left: recon.Right, recon.Right: recon.Left}[many])
 	}
 }
 
-func (m *model) sides(key, identity string, g, o *recon.Item, gids, oids []string, many string) {
+func (m *model) sides(key, identity string, g, o *recon.Item, gids, oids []string, many string, rejected bool) {
 	if many == recon.Left {
-		m.decide(key, identity, nil, nil, g, o, gids, oids)
+		m.decide(key, identity, nil, nil, g, o, gids, oids, rejected)
 	} else {
-		m.decide(key, identity, nil, nil, o, g, oids, gids)
+		m.decide(key, identity, nil, nil, o, g, oids, gids, rejected)
 	}
+}
+
+func anyRejected(g []staged) bool {
+	for _, x := range g {
+		if x.rej {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *model) net(g []staged) *recon.Item {

@@ -22,22 +22,23 @@ func sideKeySQL(s recon.Side, side string) string {
 	return "coalesce(s.attrs->>@" + side + "_attr, '')"
 }
 
-// sideWhereSQL selects a side's records: its source's records that
-// validation accepted (a rejected record is accounted for by its
-// quarantine reason and does not take part), with the attributes the pair
-// filters on. Types are selected by joining the pair's type
-// correspondence.
+// sideWhereSQL selects a side's records: its source's, with the
+// attributes the pair filters on. Types are selected by joining the pair's
+// type correspondence.
 func sideWhereSQL(s recon.Side, side string) string {
-	where := "s.source = @" + side + "_source AND " + acceptedSQL
+	where := "s.source = @" + side + "_source"
 	if len(s.Where) > 0 {
 		where += " AND s.attrs @> @" + side + "_where::jsonb"
 	}
 	return where
 }
 
-// acceptedSQL is true for a staged record s that validation accepted.
-const acceptedSQL = `NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = @cycle AND q.stage = 'rules'
-                  AND q.source = s.source AND q.record_key = s.external_id)`
+// rejectedSQL is true for a record s of the side that validation rejected.
+// Written as IN over the side's rejects, it is one hashed lookup per row.
+func rejectedSQL(side string) string {
+	return `(s.external_id IN (SELECT q.record_key FROM quarantine q
+		WHERE q.cycle_id = @cycle AND q.stage = 'rules' AND q.source = @` + side + `_source))`
+}
 
 func expand(sql string, pairs ...string) string { return strings.NewReplacer(pairs...).Replace(sql) }
 
@@ -45,10 +46,10 @@ func expand(sql string, pairs ...string) string { return strings.NewReplacer(pai
 // records, earliest then first delivered first: rank 1 takes part in
 // matching, the others are duplicates. {S} is the side's letter.
 const dupSQL = `
-INSERT INTO recon_dup (side, k, external_id, type, amount, currency, t, rn, first_id)
-SELECT '{S}', k, external_id, type, amount, currency, t,
+INSERT INTO recon_dup (side, k, external_id, type, amount, currency, t, rej, rn, first_id)
+SELECT '{S}', k, external_id, type, amount, currency, t, rej,
        row_number() OVER w, first_value(external_id) OVER w
-FROM (SELECT {KEY} AS k, s.external_id, s.type, s.amount, s.currency, s.occurred_at AS t, s.pos
+FROM (SELECT {KEY} AS k, s.external_id, s.type, s.amount, s.currency, s.occurred_at AS t, {REJ} AS rej, s.pos
       FROM {T} s WHERE s.type = ANY(@types_{s}::text[]) AND {WHERE}) x
 WHERE k IN (SELECT {KEY} FROM {T} s
             WHERE s.type = ANY(@types_{s}::text[]) AND {WHERE} AND {KEY} <> '' GROUP BY 1 HAVING count(*) > 1)
@@ -56,19 +57,21 @@ WINDOW w AS (PARTITION BY k ORDER BY t, pos)`
 
 func sideDupSQL(table string, s recon.Side, side string) string {
 	letter := map[string]string{"l": "L", "r": "R"}[side]
-	return expand(dupSQL, "{S}", letter, "{s}", side, "{KEY}", sideKeySQL(s, side), "{WHERE}", sideWhereSQL(s, side), "{T}", table)
+	return expand(dupSQL, "{S}", letter, "{s}", side, "{KEY}", sideKeySQL(s, side), "{WHERE}", sideWhereSQL(s, side),
+		"{REJ}", rejectedSQL(side), "{T}", table)
 }
 
 // oneToOneSQL matches the two sides record to record on the key and fills
 // j: one row per key that met (or per record that met nothing, or that
 // repeats a key), with the reason code of recon.Pair.Classify. Keys are
-// never matched when empty. A right record is counted under the left type
-// it corresponds to.
+// never matched when empty. A row holding a record validation rejected
+// records no break: the rejection accounts for it and its counterpart. A
+// right record is counted under the left type it corresponds to.
 const oneToOneSQL = `
-l AS (SELECT {LKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t, m.rt AS expect
+l AS (SELECT {LKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t, m.rt AS expect, {LREJ} AS rej
       FROM {T} s JOIN unnest(@map_l::text[], @map_r::text[]) AS m(lt, rt) ON m.lt = s.type
       WHERE {LWHERE} AND NOT EXISTS (SELECT 1 FROM recon_dup d WHERE d.side = 'L' AND d.external_id = s.external_id AND d.rn > 1)),
-r AS (SELECT {RKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t, m.lt AS ltype
+r AS (SELECT {RKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t, m.lt AS ltype, {RREJ} AS rej
       FROM {T} s JOIN unnest(@map_l::text[], @map_r::text[]) AS m(lt, rt) ON m.rt = s.type
       WHERE {RWHERE} AND NOT EXISTS (SELECT 1 FROM recon_dup d WHERE d.side = 'R' AND d.external_id = s.external_id AND d.rn > 1)),
 jj AS (
@@ -76,7 +79,9 @@ jj AS (
            l.id AS l_id, l.amount::numeric AS l_amount, l.currency AS l_currency,
            r.id AS r_id, r.amount::numeric AS r_amount, r.currency AS r_currency,
            l.type AS l_type, l.expect, r.type AS r_type, l.t AS l_t, r.t AS r_t,
+           coalesce(l.rej, false) OR coalesce(r.rej, false) AS rejected,
            CASE
+               WHEN coalesce(l.rej, false) OR coalesce(r.rej, false) THEN NULL
                WHEN l.id IS NULL THEN CASE WHEN @req_r THEN 'MISSING_LEFT' END
                WHEN r.id IS NULL THEN CASE WHEN @req_l THEN 'MISSING_RIGHT' END
                WHEN @cmp_type AND r.type IS DISTINCT FROM l.expect THEN 'TYPE_MISMATCH'
@@ -87,7 +92,7 @@ jj AS (
     FROM l FULL JOIN r ON l.k = r.k AND l.k <> ''
 ),
 j AS MATERIALIZED (
-    SELECT k, tally_type, day, l_id, l_amount, l_currency, false AS l_mixed, r_id, r_amount, r_currency, false AS r_mixed, kind,
+    SELECT k, tally_type, day, l_id, l_amount, l_currency, false AS l_mixed, r_id, r_amount, r_currency, false AS r_mixed, rejected, kind,
            CASE WHEN kind IS NULL THEN ''
                 WHEN k = '' THEN 'no match key'
                 WHEN kind = 'TYPE_MISMATCH' THEN format('%s corresponds to %s, not %s', l_type, expect, r_type)
@@ -100,7 +105,7 @@ j AS MATERIALIZED (
            (d.t AT TIME ZONE 'UTC')::date,
            CASE WHEN d.side = 'L' THEN d.external_id END, CASE WHEN d.side = 'L' THEN d.amount END, CASE WHEN d.side = 'L' THEN d.currency END, false,
            CASE WHEN d.side = 'R' THEN d.external_id END, CASE WHEN d.side = 'R' THEN d.amount END, CASE WHEN d.side = 'R' THEN d.currency END, false,
-           'DUPLICATE', format('repeats key %s, first held by %s', d.k, d.first_id)
+           d.rej, CASE WHEN NOT d.rej THEN 'DUPLICATE' END, format('repeats key %s, first held by %s', d.k, d.first_id)
     FROM recon_dup d WHERE d.rn > 1
 )`
 
@@ -109,21 +114,23 @@ j AS MATERIALIZED (
 // is its net (recon.Net), its currency the one its records share. Records
 // with an empty key each stand alone, unmatched.
 const groupSQL = `
-m AS (SELECT {MKEY} AS k, s.external_id AS id, s.currency, s.occurred_at AS t,
+m AS (SELECT {MKEY} AS k, s.external_id AS id, s.currency, s.occurred_at AS t, {MREJ} AS rej,
              CASE WHEN s.type = ANY(@negate::text[]) THEN -s.amount::numeric ELSE s.amount::numeric END {FEE} AS net
       FROM {T} s WHERE s.type = ANY(@types_{m}::text[]) AND {MWHERE}),
 g AS (SELECT k, array_agg(id ORDER BY id) AS ids, sum(net) AS net, min(currency) AS currency,
-             count(DISTINCT currency) > 1 AS mixed, min(t) AS t
+             count(DISTINCT currency) > 1 AS mixed, min(t) AS t, bool_or(rej) AS rej
       FROM m WHERE k <> '' GROUP BY k
       UNION ALL
-      SELECT k, ARRAY[id], net, currency, false, t FROM m WHERE k = ''),
-o AS (SELECT {OKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t
+      SELECT k, ARRAY[id], net, currency, false, t, rej FROM m WHERE k = ''),
+o AS (SELECT {OKEY} AS k, s.external_id AS id, s.type, s.amount, s.currency, s.occurred_at AS t, {OREJ} AS rej
       FROM {T} s WHERE s.type = ANY(@types_{o}::text[]) AND {OWHERE} AND NOT EXISTS (SELECT 1 FROM recon_dup d WHERE d.side = '{O}' AND d.external_id = s.external_id AND d.rn > 1)),
 gj AS (
     SELECT coalesce(g.k, o.k) AS k, (coalesce(g.t, o.t) AT TIME ZONE 'UTC')::date AS day,
            g.ids AS g_ids, g.net AS g_amount, CASE WHEN g.mixed THEN '' ELSE g.currency END AS g_currency, coalesce(g.mixed, false) AS g_mixed,
            o.id AS o_id, o.amount::numeric AS o_amount, o.currency AS o_currency,
+           coalesce(g.rej, false) OR coalesce(o.rej, false) AS rejected,
            CASE
+               WHEN coalesce(g.rej, false) OR coalesce(o.rej, false) THEN NULL
                WHEN g.k IS NULL THEN CASE WHEN @req_{o} THEN 'MISSING_{MS}' END
                WHEN o.id IS NULL THEN CASE WHEN @req_{m} THEN 'MISSING_{OS}' END
                WHEN @cmp_currency AND (g.mixed OR g.currency <> o.currency) THEN 'CURRENCY_MISMATCH'
@@ -133,12 +140,13 @@ gj AS (
     FROM g FULL JOIN o ON g.k = o.k AND g.k <> ''
     UNION ALL
     SELECT d.k, (d.t AT TIME ZONE 'UTC')::date, NULL, NULL, NULL, false,
-           d.external_id, d.amount, d.currency, 'DUPLICATE', format('repeats key %s, first held by %s', d.k, d.first_id)
+           d.external_id, d.amount, d.currency, d.rej, CASE WHEN NOT d.rej THEN 'DUPLICATE' END,
+           format('repeats key %s, first held by %s', d.k, d.first_id)
     FROM recon_dup d WHERE d.side = '{O}' AND d.rn > 1
 ),
 j AS MATERIALIZED (
     SELECT k, @tally_type::text AS tally_type, day,
-           {LCOLS}, {RCOLS}, kind, note
+           {LCOLS}, {RCOLS}, rejected, kind, note
     FROM gj
 )`
 
@@ -187,12 +195,18 @@ ins AS (
     FROM c
     ON CONFLICT (id) DO NOTHING
 )
-INSERT INTO recon_tallies (cycle_id, pair, type, left_records, right_records, matched, left_matched, right_matched, unpaired)
-SELECT @cycle::uuid, @pair::text, tally_type, sum({LN}), sum({RN}),
-       count(*) FILTER (WHERE {LN} > 0 AND {RN} > 0 AND kind IS NULL),
-       coalesce(sum({LN}) FILTER (WHERE {RN} > 0 AND kind IS NULL), 0),
-       coalesce(sum({RN}) FILTER (WHERE {LN} > 0 AND kind IS NULL), 0),
-       coalesce(sum({LN} + {RN}) FILTER (WHERE ({LN} = 0 OR {RN} = 0) AND kind IS NULL), 0)
+INSERT INTO recon_tallies (cycle_id, pair, type, matched, left_records, left_matched, left_unpaired, left_rejected,
+                           right_records, right_matched, right_unpaired, right_rejected)
+SELECT @cycle::uuid, @pair::text, tally_type,
+       count(*) FILTER (WHERE {LN} > 0 AND {RN} > 0 AND kind IS NULL AND NOT rejected),
+       sum({LN}),
+       coalesce(sum({LN}) FILTER (WHERE {RN} > 0 AND kind IS NULL AND NOT rejected), 0),
+       coalesce(sum({LN}) FILTER (WHERE {RN} = 0 AND kind IS NULL AND NOT rejected), 0),
+       coalesce(sum({LN}) FILTER (WHERE rejected), 0),
+       sum({RN}),
+       coalesce(sum({RN}) FILTER (WHERE {LN} > 0 AND kind IS NULL AND NOT rejected), 0),
+       coalesce(sum({RN}) FILTER (WHERE {LN} = 0 AND kind IS NULL AND NOT rejected), 0),
+       coalesce(sum({RN}) FILTER (WHERE rejected), 0)
 FROM j GROUP BY tally_type
 ON CONFLICT (cycle_id, pair, type) DO NOTHING`
 
@@ -200,7 +214,8 @@ ON CONFLICT (cycle_id, pair, type) DO NOTHING`
 func pairSQL(table string, p recon.Pair) string {
 	if p.Shape == recon.OneToOne {
 		body := expand(oneToOneSQL, "{T}", table, "{LKEY}", sideKeySQL(p.Left, "l"), "{RKEY}", sideKeySQL(p.Right, "r"),
-			"{LWHERE}", sideWhereSQL(p.Left, "l"), "{RWHERE}", sideWhereSQL(p.Right, "r"))
+			"{LWHERE}", sideWhereSQL(p.Left, "l"), "{RWHERE}", sideWhereSQL(p.Right, "r"),
+			"{LREJ}", rejectedSQL("l"), "{RREJ}", rejectedSQL("r"))
 		return "WITH" + body + expand(pairTailSQL, "{LIDS}", "l_id", "{RIDS}", "r_id", "{LIDSARR}", "ARRAY[l_id]", "{RIDSARR}", "ARRAY[r_id]",
 			"{LN}", "(l_id IS NOT NULL)::int", "{RN}", "(r_id IS NOT NULL)::int")
 	}
@@ -221,7 +236,7 @@ func pairSQL(table string, p recon.Pair) string {
 	}
 	body := expand(groupSQL, "{LCOLS}", lcols, "{RCOLS}", rcols, "{T}", table, "{FEE}", fee,
 		"{MKEY}", sideKeySQL(many, m), "{OKEY}", sideKeySQL(one, o), "{MWHERE}", sideWhereSQL(many, m), "{OWHERE}", sideWhereSQL(one, o),
-		"{MS}", ms, "{OS}", os)
+		"{MS}", ms, "{OS}", os, "{MREJ}", rejectedSQL(m), "{OREJ}", rejectedSQL(o))
 	body = expand(body, "{m}", m, "{o}", o, "{O}", strings.ToUpper(o))
 	ids := map[string][2]string{m: {m + "_ids", m + "_ids"}, o: {o + "_id", "ARRAY[" + o + "_id]"}}
 	count := map[string]string{m: "coalesce(cardinality(" + m + "_ids), 0)", o: "(" + o + "_id IS NOT NULL)::int"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -114,4 +115,59 @@ func RequireBalanced(tb testing.TB, ctx context.Context, st *store.Store, cycleI
 			tb.Errorf("the journal of cycle %s is off by %d %s", cycleID, sum, cur)
 		}
 	}
+}
+
+// RequireAccounted counts, independently of the matching, the staged
+// records each side of pair selects and checks they equal the matched ones,
+// the unpaired ones, those a rejection accounts for and those the pair's
+// breaks name, with no record in two breaks and every record validation
+// rejected among those the rejections account for.
+func RequireAccounted(tb testing.TB, ctx context.Context, st *store.Store, cycleID uuid.UUID, p recon.Pair) {
+	tb.Helper()
+	count := func(query string, args ...any) int64 {
+		tb.Helper()
+		var n int64
+		if err := st.Pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+			tb.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	for _, side := range []struct {
+		name  string
+		s     recon.Side
+		types []string
+	}{{recon.Left, p.Left, p.LeftTypes()}, {recon.Right, p.Right, p.RightTypes()}} {
+		selected := count(`SELECT count(*) FROM staged_records WHERE cycle_id = $1 AND source = $2 AND type = ANY($3)
+			AND attrs @> $4::jsonb`, cycleID, side.s.Source, side.types, whereJSON(side.s))
+		quarantined := count(`SELECT count(*) FROM staged_records s WHERE cycle_id = $1 AND source = $2 AND type = ANY($3)
+			AND attrs @> $4::jsonb AND EXISTS (SELECT 1 FROM quarantine q WHERE q.cycle_id = s.cycle_id AND q.stage = 'rules'
+			AND q.source = s.source AND q.record_key = s.external_id)`, cycleID, side.s.Source, side.types, whereJSON(side.s))
+		ids := side.name + "_ids"
+		inBreaks := count(`SELECT count(*) FROM discrepancies, unnest(`+ids+`) WHERE cycle_id = $1 AND pair = $2`, cycleID, p.Name)
+		distinct := count(`SELECT count(DISTINCT x) FROM discrepancies, unnest(`+ids+`) x WHERE cycle_id = $1 AND pair = $2`, cycleID, p.Name)
+		var t store.SideTally
+		err := st.Pool.QueryRow(ctx, `SELECT coalesce(sum(`+side.name+`_records), 0), coalesce(sum(`+side.name+`_matched), 0),
+			coalesce(sum(`+side.name+`_unpaired), 0), coalesce(sum(`+side.name+`_rejected), 0)
+			FROM recon_tallies WHERE cycle_id = $1 AND pair = $2`, cycleID, p.Name).Scan(&t.Records, &t.Matched, &t.Unpaired, &t.Rejected)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if inBreaks != distinct {
+			tb.Errorf("%s %s: %d records in breaks, %d distinct: a record is in two breaks", p.Name, side.name, inBreaks, distinct)
+		}
+		if t.Records != selected || t.Matched+t.Unpaired+t.Rejected+inBreaks != selected {
+			tb.Errorf("%s %s: %d staged; tallies %+v and %d in breaks", p.Name, side.name, selected, t, inBreaks)
+		}
+		if t.Rejected < quarantined {
+			tb.Errorf("%s %s: %d records rejected, only %d accounted for by rejections", p.Name, side.name, quarantined, t.Rejected)
+		}
+	}
+}
+
+func whereJSON(s recon.Side) string {
+	data, _ := json.Marshal(s.Where) // a map of strings always encodes
+	if s.Where == nil {
+		return "{}"
+	}
+	return string(data)
 }

@@ -112,7 +112,7 @@ func TestConflictingDuplicateOpensApproval(t *testing.T) {
 	if err != nil {
 		t.Fatalf("approved cycle failed: %v", err)
 	}
-	if rc := res.Reconciliation; rc.Total.Open != 1 || rc.GateAction != recon.GateApprove || len(rc.Gate) != 2 {
+	if rc := res.Reconciliation; rc.Total.Open != 1 || rc.GateAction != recon.GateApprove || len(rc.Gate) != 1 {
 		t.Errorf("result reconciliation = %+v", rc)
 	}
 	kinds := eventKinds(t, r, s.WorkflowID) // verifies the chain

@@ -75,20 +75,24 @@ CREATE INDEX discrepancies_key ON discrepancies (cycle_id, pair, key);
 CREATE INDEX discrepancies_carried_from ON discrepancies (carried_from) WHERE carried_from IS NOT NULL;
 CREATE INDEX discrepancies_carried ON discrepancies (cycle_id) WHERE status = 'carried';
 
--- What each pair matched, per type: the records each side selected and
--- how many of them were matched or left unpaired on a side that need not
--- pair. With the records in the pair's discrepancies they account for
--- every selected record.
+-- What each pair matched, per type and side: the records the side
+-- selected, those matched, those unpaired (on a side that need not pair)
+-- and those in a row with a record validation rejected (accounted for by
+-- the rejection). With the records the pair's breaks name they account
+-- for every selected record.
 CREATE TABLE recon_tallies (
-    cycle_id      uuid   NOT NULL REFERENCES cycles (id),
-    pair          text   NOT NULL,
-    type          text   NOT NULL,
-    left_records  bigint NOT NULL,
-    right_records bigint NOT NULL,
-    matched       bigint NOT NULL, -- matched units: pairs, or groups against their one record
-    left_matched  bigint NOT NULL,
-    right_matched bigint NOT NULL,
-    unpaired      bigint NOT NULL,
+    cycle_id       uuid   NOT NULL REFERENCES cycles (id),
+    pair           text   NOT NULL,
+    type           text   NOT NULL,
+    matched        bigint NOT NULL, -- matched units: pairs, or groups against their one record
+    left_records   bigint NOT NULL,
+    left_matched   bigint NOT NULL,
+    left_unpaired  bigint NOT NULL,
+    left_rejected  bigint NOT NULL,
+    right_records  bigint NOT NULL,
+    right_matched  bigint NOT NULL,
+    right_unpaired bigint NOT NULL,
+    right_rejected bigint NOT NULL,
     PRIMARY KEY (cycle_id, pair, type)
 );
 
