@@ -77,4 +77,11 @@ func TestDiscrepancyCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "0 discrepancies") {
 		t.Fatalf("open after import: %v\n%s", err, out)
 	}
+	// cycle show, with no Temporal to ask, reads the log and the live
+	// reconciliation from Postgres.
+	out, err = runCLI(t, "cycle", "show", db, "--temporal-address", "127.0.0.1:1", c.WorkflowID)
+	if err != nil || !strings.Contains(out, "reconciliation (values in KRW)") ||
+		!strings.Contains(out, "games  bet   0        0              0     10        0 KRW") {
+		t.Fatalf("cycle show: %v\n%s", err, out)
+	}
 }
