@@ -44,6 +44,11 @@ func (a *Activities) CheckApproval(ctx context.Context, in CycleRef) (ApprovalCh
 	if rejected := counts.Rejected + counts.FormatRejects + counts.Conflicts; rules.RejectsExceed(int(rejected)) {
 		reasons = append(reasons, fmt.Sprintf("%d records were rejected, more than the %d allowed without approval", rejected, *rules.RejectsAbove))
 	}
+	breaks, err := a.reconReasons(ctx, in, sc.Reconciliation)
+	if err != nil {
+		return ApprovalCheck{}, err
+	}
+	reasons = append(reasons, breaks...)
 	anomalies, err := a.Store.Anomalies(ctx, in.CycleID)
 	if err != nil {
 		return ApprovalCheck{}, err

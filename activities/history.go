@@ -59,7 +59,7 @@ func (a *Activities) CheckHistory(ctx context.Context, in CycleRef) (HistoryChec
 }
 
 // figures gathers the cycle's figures from its counts and accepted totals.
-// Discrepancies stay zero until reconciliation records them.
+// Discrepancies are those reconciliation recorded (none before it ran).
 func (a *Activities) figures(ctx context.Context, c store.Cycle) (trend.Figures, error) {
 	counts, err := a.Store.Counts(ctx, c.ID)
 	if err != nil {
@@ -82,5 +82,6 @@ func (a *Activities) figures(ctx context.Context, c store.Cycle) (trend.Figures,
 	for _, t := range byCurrency {
 		f.GGR[t.Currency] = t.GGR()
 	}
-	return f, nil
+	f.Discrepancies, err = a.Store.DiscrepancyFigures(ctx, c.ID)
+	return f, err
 }

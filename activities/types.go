@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/settle"
 )
@@ -133,6 +134,18 @@ type ValidateResult struct {
 	FormatRejects int64
 	Conflicts     int64
 	ByReason      map[string]int64
+}
+
+// ReconcileResult is what the reconcile step found: counts by pair and
+// type as they stood when it ran, and why open breaks hold the cycle.
+type ReconcileResult struct {
+	ReportingCurrency string
+	Counts            []recon.Count
+	Total             recon.Count
+	CarriedIn         int64
+	GateAction        string
+	// Gate lists why open breaks hold the cycle; empty when they do not.
+	Gate []string
 }
 
 // SplitResult lists the shares computed.

@@ -25,3 +25,8 @@ func (c *cycle) void(ctx workflow.Context, reason string) error {
 	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.Void,
 		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
 }
+
+func (c *cycle) undoReconcile(ctx workflow.Context, reason string) error {
+	return workflow.ExecuteActivity(c.stepOptions(ctx, scope.StepUndo), acts.UndoReconcile,
+		activities.CompensateInput{CycleID: c.id, Reason: reason}).Get(ctx, nil)
+}

@@ -13,7 +13,7 @@ import (
 var acts *activities.Activities
 
 // SettlementCycle settles one scope for one period as a saga: open, pull
-// every source, validate, split, wait for approval when the scope's rules
+// every source, validate, reconcile the sources with each other, split, wait for approval when the scope's rules
 // ask for it, post to the ledger, publish statements and close. A step that
 // fails after its retries blocks until an operator retries, skips or aborts
 // it; an abort undoes the steps before it, newest first.
@@ -43,8 +43,11 @@ func (c *cycle) steps() []step {
 		{name: lifecycle.StepOpen, run: c.open, undo: c.abort},
 		{name: lifecycle.StepPull, run: c.pull, undo: c.discardStaging, canSkip: c.failedSourcesOptional, skip: c.skipFailedSources},
 		{name: lifecycle.StepValidate, run: c.validate},
-		{name: lifecycle.StepSplit, run: c.split},
 	}
+	if c.features.reconcile {
+		steps = append(steps, step{name: lifecycle.StepReconcile, run: c.reconcile, undo: c.undoReconcile})
+	}
+	steps = append(steps, step{name: lifecycle.StepSplit, run: c.split})
 	if c.features.operatorActions {
 		steps = append(steps, step{name: lifecycle.StepApprove, run: c.approve})
 	}
@@ -166,6 +169,23 @@ func (c *cycle) validate(ctx workflow.Context) error {
 	c.count(lifecycle.StepValidate, "staged", res.Staged)
 	c.count(lifecycle.StepValidate, "accepted", res.Accepted)
 	c.count(lifecycle.StepValidate, "rejected", res.Rejected+res.FormatRejects+res.Conflicts)
+	return nil
+}
+
+// reconcile matches the scope's pairs of sources and records the breaks.
+// When the scope blocks on open breaks above its thresholds the step fails
+// with the reasons and waits for an operator, who resolves them and
+// retries; when it sends them to approval the approve step lists them.
+func (c *cycle) reconcile(ctx workflow.Context) error {
+	res := &c.result.Reconciliation
+	if err := workflow.ExecuteActivity(c.stepOptions(ctx, lifecycle.StepReconcile), acts.Reconcile, c.ref()).Get(ctx, res); err != nil {
+		return err
+	}
+	t := res.Total
+	c.count(lifecycle.StepReconcile, "matched", t.Matched)
+	c.count(lifecycle.StepReconcile, "auto_resolved", t.AutoResolved)
+	c.count(lifecycle.StepReconcile, "open", t.Open)
+	c.count(lifecycle.StepReconcile, "carried_in", res.CarriedIn)
 	return nil
 }
 

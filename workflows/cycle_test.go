@@ -15,6 +15,7 @@ import (
 
 	"github.com/settleflow/settleflow/activities"
 	"github.com/settleflow/settleflow/internal/lifecycle"
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/settle"
 	"github.com/settleflow/settleflow/internal/trend"
 )
@@ -35,6 +36,7 @@ type fakeSteps struct {
 	anomalies []trend.Anomaly
 	optional  bool // the source is optional
 	undoFails int  // Reverse fails this many times before it works
+	gate      int  // reconcile is held by open breaks this many times
 	hang      bool // Validate runs until it is cancelled
 	mu        sync.Mutex
 	undone    []string
@@ -45,6 +47,10 @@ type fakeSteps struct {
 func (f *fakeSteps) errFor(step string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.errForLocked(step)
+}
+
+func (f *fakeSteps) errForLocked(step string) error {
 	if f.fail == step && (f.failTimes == 0 || f.failures < f.failTimes) {
 		f.failures++
 		return temporal.NewNonRetryableApplicationError("injected failure in "+step, activities.ErrBadData, nil)
@@ -82,6 +88,20 @@ func newEnv(t *testing.T, f *fakeSteps) *testsuite.TestWorkflowEnvironment {
 			return activities.ValidateResult{}, ctx.Err()
 		}
 		return activities.ValidateResult{Staged: 9, Accepted: 8, Rejected: 1}, f.errFor(lifecycle.StepValidate)
+	})
+	env.OnActivity(acts.Reconcile, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.ReconcileResult, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.gate > 0 {
+			f.gate--
+			return activities.ReconcileResult{}, temporal.NewNonRetryableApplicationError(
+				"open discrepancies hold the cycle: 3 discrepancies are open, more than the 0 allowed", activities.ErrReconciliationGate, nil)
+		}
+		return activities.ReconcileResult{Total: recon.Count{Matched: 4, Open: 1}}, f.errForLocked(lifecycle.StepReconcile)
+	})
+	env.OnActivity(acts.UndoReconcile, mock.Anything, mock.Anything).Return(func(context.Context, activities.CompensateInput) error {
+		f.undo(lifecycle.StepReconcile)
+		return nil
 	})
 	env.OnActivity(acts.Split, mock.Anything, mock.Anything).Return(func(context.Context, activities.CycleRef) (activities.SplitResult, error) {
 		return activities.SplitResult{Shares: []settle.Share{{Partner: "acme-games", Currency: "KRW", GGR: 1000, PartnerAmount: 125, OperatorAmount: 875}}}, f.errFor(lifecycle.StepSplit)
@@ -149,14 +169,15 @@ func TestCycleHappyPath(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != lifecycle.StatusCompleted || len(res.Pulls) != 1 || res.Validation.Accepted != 8 || !res.Posting.Balanced {
+	if res.Status != lifecycle.StatusCompleted || len(res.Pulls) != 1 || res.Validation.Accepted != 8 || !res.Posting.Balanced ||
+		res.Reconciliation.Total.Matched != 4 {
 		t.Errorf("unexpected result: %+v", res)
 	}
 	if len(f.undone) != 0 {
 		t.Errorf("compensations ran on success: %v", f.undone)
 	}
 	want := []string{"cycle.opened:", "step.started:pull", "step.completed:pull", "step.started:validate", "step.completed:validate",
-		"step.started:split", "step.completed:split", "step.started:approve", "step.completed:approve", "step.started:post", "step.completed:post",
+		"step.started:reconcile", "step.completed:reconcile", "step.started:split", "step.completed:split", "step.started:approve", "step.completed:approve", "step.started:post", "step.completed:post",
 		"step.started:publish", "step.completed:publish", "step.started:close", "step.completed:close", "cycle.completed:"}
 	if !reflect.DeepEqual(f.events, want) {
 		t.Errorf("events = %v\nwant %v", f.events, want)
@@ -167,8 +188,11 @@ func TestCycleHappyPath(t *testing.T) {
 			t.Errorf("step %s is %s, want completed", s.Name, s.Status)
 		}
 	}
-	if status.Steps[1].Counts["staged"] != 9 || status.Steps[4].Name != lifecycle.StepApprove {
+	if status.Steps[1].Counts["staged"] != 9 || status.Steps[5].Name != lifecycle.StepApprove {
 		t.Errorf("pull counts = %v", status.Steps[1].Counts)
+	}
+	if rc := status.Steps[3]; rc.Name != lifecycle.StepReconcile || rc.Counts["matched"] != 4 || rc.Counts["open"] != 1 {
+		t.Errorf("reconcile step = %+v", rc)
 	}
 }
 
@@ -184,10 +208,13 @@ func TestCycleFailureAtEachStepCompensatesInReverse(t *testing.T) {
 		{lifecycle.StepOpen, nil, nil},
 		{lifecycle.StepPull, nil, []string{lifecycle.StepOpen}},
 		{lifecycle.StepValidate, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
-		{lifecycle.StepSplit, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
-		{lifecycle.StepPost, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
-		{lifecycle.StepPublish, []string{lifecycle.StepPost, lifecycle.StepPull}, []string{lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}},
-		{lifecycle.StepClose, []string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepPull}, []string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepReconcile, []string{lifecycle.StepPull}, []string{lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepSplit, []string{lifecycle.StepReconcile, lifecycle.StepPull}, []string{lifecycle.StepReconcile, lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepPost, []string{lifecycle.StepReconcile, lifecycle.StepPull}, []string{lifecycle.StepReconcile, lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepPublish, []string{lifecycle.StepPost, lifecycle.StepReconcile, lifecycle.StepPull},
+			[]string{lifecycle.StepPost, lifecycle.StepReconcile, lifecycle.StepPull, lifecycle.StepOpen}},
+		{lifecycle.StepClose, []string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepReconcile, lifecycle.StepPull},
+			[]string{lifecycle.StepPublish, lifecycle.StepPost, lifecycle.StepReconcile, lifecycle.StepPull, lifecycle.StepOpen}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.fail, func(t *testing.T) {

@@ -47,9 +47,12 @@ type CycleResult struct {
 	Status     string
 	Pulls      []activities.PullResult
 	Validation activities.ValidateResult
-	Shares     []settle.Share
-	Posting    activities.PostResult
-	Statements []activities.StatementRef
+	// Reconciliation is as the reconcile step found it (absent in cycles
+	// run before the step existed); `cycle show` reads the live counts.
+	Reconciliation activities.ReconcileResult
+	Shares         []settle.Share
+	Posting        activities.PostResult
+	Statements     []activities.StatementRef
 	// Summary is the cycle in plain language (stage 3 writes it).
 	Summary string `json:",omitempty"`
 	// Corrections, on a revision of a cycle settled partly from a

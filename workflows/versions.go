@@ -14,6 +14,11 @@ const (
 	// by PullSlice activities side by side, then finishes the source's
 	// staging with FinishPull, instead of one Pull activity.
 	changeSlicedPull = "sliced-pull"
+	// changeReconcile: a reconcile step between validate and split matches
+	// the scope's pairs of sources, records the breaks and holds the cycle
+	// (approval gate or a block) on the ones left open; its undo reverses
+	// the adjustments booked for them.
+	changeReconcile = "reconcile"
 	// changeHistoryCheck: before the approval gate, stage 3 of validation
 	// sets the cycle against the scope's trailing cycles (CheckHistory),
 	// logs each anomaly, and keeps the cycle's plain-language summary.
@@ -33,14 +38,16 @@ const (
 // features are the behaviours this run has, decided by its versions.
 type features struct {
 	operatorActions bool
+	reconcile       bool
 	historyCheck    bool
 	abortRunning    bool
 }
 
 func readFeatures(ctx workflow.Context) features {
 	v := workflow.GetVersion(ctx, changeOperatorActions, workflow.DefaultVersion, 1)
+	r := workflow.GetVersion(ctx, changeReconcile, workflow.DefaultVersion, 1)
 	h := workflow.GetVersion(ctx, changeHistoryCheck, workflow.DefaultVersion, 1)
-	f := features{operatorActions: v >= 1, historyCheck: h >= 1}
+	f := features{operatorActions: v >= 1, reconcile: r >= 1, historyCheck: h >= 1}
 	if f.operatorActions {
 		f.abortRunning = workflow.GetVersion(ctx, changeAbortRunning, workflow.DefaultVersion, 1) >= 1
 	}

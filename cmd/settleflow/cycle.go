@@ -110,9 +110,11 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 func (a *app) cycleShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show WORKFLOW-ID",
-		Short: "Show a cycle's steps with status, timing, counts, blocked reason and actions",
+		Short: "Show a cycle's steps with status, timing, counts, blocked reason, actions and reconciliation",
 		Long: `Asks the running workflow for its status. When no worker can answer (or the
-history is past retention) it falls back to the cycle's event log in Postgres.`,
+history is past retention) it falls back to the cycle's event log in Postgres.
+The reconciliation (matched, auto-resolved, open and resolved breaks by pair
+and type, and what the open ones are worth) is read live from Postgres.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -139,7 +141,10 @@ history is past retention) it falls back to the cycle's event log in Postgres.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", cmp.Or(dialErr, view.QueryErr))
 			}
 			printStatus(cmd.OutOrStdout(), view.Status)
-			return nil
+			if db == nil {
+				return nil
+			}
+			return showReconciliation(ctx, cmd.OutOrStdout(), db, view.Status.CycleID)
 		},
 	}
 }

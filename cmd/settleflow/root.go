@@ -78,7 +78,7 @@ func newRoot() *cobra.Command {
 	root.AddCommand(a.serveCmd(), a.tokenCmd())
 	root.AddCommand(a.devCmd(), a.workerCmd(), a.migrateCmd(), a.simulateCmd(), a.cycleCmd(), a.temporalCmd(),
 		a.historyCmd(), a.replayCmd())
-	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.holdCmd(), a.retentionCmd())
+	root.AddCommand(a.scheduleCmd(), a.benchCmd(), a.auditCmd(), a.holdCmd(), a.retentionCmd(), a.discrepancyCmd())
 	return root
 }
 

@@ -51,6 +51,11 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 	if len(v.ByReason) > 0 {
 		fmt.Fprintf(w, "  rejects     %s\n", joinCounts(v.ByReason))
 	}
+	if r := res.Reconciliation; r.GateAction != "" {
+		t := r.Total
+		fmt.Fprintf(w, "  reconcile   matched %d · auto-resolved %d · open %d worth %s · carried in %d\n",
+			t.Matched, t.AutoResolved, t.Open, openWorth(t, r.ReportingCurrency), r.CarriedIn)
+	}
 	for _, p := range res.Pulls {
 		if p.Fallback != "" {
 			fmt.Fprintf(w, "  fallback    %s's figures were taken from %s (%d records)\n", p.Source, p.Fallback, p.Progress.Inserted)

@@ -86,7 +86,7 @@ func TestPublishFailureReversesPosting(t *testing.T) {
 		t.Fatalf("cycle completed without statements: %+v", res)
 	}
 	id, status := e.failedCycle(started)
-	if want := []string{lifecycle.StepPost, lifecycle.StepPull, lifecycle.StepOpen}; status.Status != lifecycle.StatusCompensated ||
+	if want := []string{lifecycle.StepPost, lifecycle.StepReconcile, lifecycle.StepPull, lifecycle.StepOpen}; status.Status != lifecycle.StatusCompensated ||
 		!slices.Equal(status.Compensated, want) {
 		t.Errorf("status %s, compensated %v; want compensated after undoing %v", status.Status, status.Compensated, want)
 	}

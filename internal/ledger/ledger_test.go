@@ -79,6 +79,21 @@ func TestRandomSharesAlwaysBalance(t *testing.T) {
 	}
 }
 
+func TestAdjustmentEntryBalancesEitherWay(t *testing.T) {
+	for _, diff := range []int64{250, -250} {
+		e, err := AdjustmentEntry(uuid.New(), uuid.New(), "adjust", "KRW", diff, "wallet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Kind != KindAdjustment || e.Lines[0].Account != SourceClearing("wallet") || e.Lines[0].Amount != diff || Balance(e.Lines)["KRW"] != 0 {
+			t.Errorf("difference %d: %+v", diff, e)
+		}
+	}
+	if _, err := AdjustmentEntry(uuid.New(), uuid.New(), "adjust", "KRW", 0, "wallet"); err == nil {
+		t.Error("an adjustment of nothing was built")
+	}
+}
+
 func TestPayableOf(t *testing.T) {
 	if p, ok := PayableOf(PartnerPayable("acme-games")); !ok || p != "acme-games" {
 		t.Errorf("PayableOf(PartnerPayable(acme-games)) = %q, %v", p, ok)

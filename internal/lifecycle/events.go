@@ -30,6 +30,10 @@ const (
 	// EventSourceFallback: a source's figures were taken from its
 	// fallback source.
 	EventSourceFallback = "source.fallback"
+
+	// EventDiscrepancyResolved is an operator's resolution of a
+	// reconciliation break, written outside the workflow.
+	EventDiscrepancyResolved = "discrepancy.resolved"
 )
 
 // actionEventPrefix starts the kind of every operator action's event.

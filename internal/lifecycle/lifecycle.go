@@ -36,14 +36,15 @@ var Statuses = []string{StatusRunning, StatusBlocked, StatusAwaitingApproval, St
 
 // Steps of the cycle saga, in order.
 const (
-	StepOpen     = "open"
-	StepPull     = "pull"
-	StepValidate = "validate"
-	StepSplit    = "split"
-	StepApprove  = "approve"
-	StepPost     = "post"
-	StepPublish  = "publish"
-	StepClose    = "close"
+	StepOpen      = "open"
+	StepPull      = "pull"
+	StepValidate  = "validate"
+	StepReconcile = "reconcile"
+	StepSplit     = "split"
+	StepApprove   = "approve"
+	StepPost      = "post"
+	StepPublish   = "publish"
+	StepClose     = "close"
 )
 
 // Steps lists the saga's steps in order.

@@ -34,10 +34,11 @@ type scopeFile struct {
 		AlertWebhook   string `yaml:"alert_webhook"`
 		AutoAbortAfter string `yaml:"auto_abort_after"`
 	} `yaml:"blocked"`
-	Anomalies  anomaliesFile  `yaml:"anomalies"`
-	Retention  retentionFile  `yaml:"retention"`
-	Resilience resilienceFile `yaml:"resilience"`
-	Intake     intakeFile     `yaml:"intake"`
+	Anomalies      anomaliesFile  `yaml:"anomalies"`
+	Retention      retentionFile  `yaml:"retention"`
+	Resilience     resilienceFile `yaml:"resilience"`
+	Intake         intakeFile     `yaml:"intake"`
+	Reconciliation *reconFile     `yaml:"reconciliation"`
 }
 
 type sourceFile struct {
@@ -231,6 +232,9 @@ func (f scopeFile) build() (Scope, error) {
 		return fail("%w", err)
 	}
 	if err := f.Intake.build(&s); err != nil {
+		return fail("%w", err)
+	}
+	if s.Reconciliation, err = f.Reconciliation.build(s.Sources); err != nil {
 		return fail("%w", err)
 	}
 	return s, nil

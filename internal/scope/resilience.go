@@ -82,16 +82,17 @@ type resilienceFile struct {
 
 // stepsFile names each step, so a misspelt one is an unknown key.
 type stepsFile struct {
-	Default  *stepFile `yaml:"default"`
-	Open     *stepFile `yaml:"open"`
-	Pull     *stepFile `yaml:"pull"`
-	Validate *stepFile `yaml:"validate"`
-	Split    *stepFile `yaml:"split"`
-	Approve  *stepFile `yaml:"approve"`
-	Post     *stepFile `yaml:"post"`
-	Publish  *stepFile `yaml:"publish"`
-	Close    *stepFile `yaml:"close"`
-	Undo     *stepFile `yaml:"undo"`
+	Default   *stepFile `yaml:"default"`
+	Open      *stepFile `yaml:"open"`
+	Pull      *stepFile `yaml:"pull"`
+	Validate  *stepFile `yaml:"validate"`
+	Reconcile *stepFile `yaml:"reconcile"`
+	Split     *stepFile `yaml:"split"`
+	Approve   *stepFile `yaml:"approve"`
+	Post      *stepFile `yaml:"post"`
+	Publish   *stepFile `yaml:"publish"`
+	Close     *stepFile `yaml:"close"`
+	Undo      *stepFile `yaml:"undo"`
 }
 
 // stepFile is one step's policy; a key left out keeps the default's.
@@ -141,7 +142,7 @@ func (f resilienceFile) build(s *Scope, sourceRequests []*requestsFile) error {
 		file *stepFile
 	}{
 		{lifecycle.StepOpen, f.Steps.Open}, {lifecycle.StepPull, f.Steps.Pull}, {lifecycle.StepValidate, f.Steps.Validate},
-		{lifecycle.StepSplit, f.Steps.Split}, {lifecycle.StepApprove, f.Steps.Approve}, {lifecycle.StepPost, f.Steps.Post},
+		{lifecycle.StepReconcile, f.Steps.Reconcile}, {lifecycle.StepSplit, f.Steps.Split}, {lifecycle.StepApprove, f.Steps.Approve}, {lifecycle.StepPost, f.Steps.Post},
 		{lifecycle.StepPublish, f.Steps.Publish}, {lifecycle.StepClose, f.Steps.Close}, {StepUndo, f.Steps.Undo},
 	} {
 		p, err := st.file.over(defaultFor(st.name, def), st.name)

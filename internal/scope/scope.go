@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/internal/calendar"
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/source"
 	"github.com/settleflow/settleflow/internal/trend"
 )
@@ -56,6 +57,8 @@ type Scope struct {
 	// Intake says when a period may be settled and what is done with
 	// records no agreement covers.
 	Intake Intake
+	// Reconciliation is the pairs the cycle matches and what open breaks do.
+	Reconciliation recon.Config
 }
 
 // Source is one external feed of a scope. Partner is empty for the

@@ -31,6 +31,9 @@ type Event struct {
 	Hash          string
 	KeyID         string
 	RecordedAt    time.Time
+	// WriterKey names an event written outside the workflow; empty for the
+	// workflow's own.
+	WriterKey string
 }
 
 // Projection is how an event moves the cycle's status projection; empty
@@ -40,24 +43,39 @@ type Projection struct {
 	CurrentStep *string
 }
 
-// AppendEvent adds the event at e.Seq, sealed and chained to the one
-// before, moves the log's sealed head and the projection, in one
-// transaction. The workflow numbers its events, so a retried append of the
-// same sequence number is a no-op; a gap is an error.
+// AppendEvent adds an event, sealed and chained to the one before, moves
+// the log's sealed head and the projection, in one transaction; see
+// appendEvent.
 func (s *Store) AppendEvent(ctx context.Context, e Event, p Projection) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return s.appendEvent(ctx, tx, e, p) })
 }
 
-// appendEvent appends e in tx at e.Seq, or after the log's last event when
-// e.Seq is 0 (for writers other than the cycle's workflow, once it has
-// ended, such as the retention purge).
+// appendEvent appends e in tx. A workflow event carries the workflow's own
+// number (e.Seq counts the workflow's events), so a retried append of one
+// already written is a no-op and a gap is an error. Writers other than the
+// workflow (operators resolving breaks, the retention purge) append with
+// e.Seq 0 whenever they act, so every event is chained after the log's
+// last, whoever wrote it: the log's seq numbers all events, the workflow's
+// numbers only its own, and the others carry a writer key that tells them
+// apart.
 func (s *Store) appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection) error {
+	return s.chainEvent(ctx, tx, e, p, "")
+}
+
+// appendKeyedEvent appends, outside the workflow, an event named by key:
+// appending the same key again does nothing.
+func (s *Store) appendKeyedEvent(ctx context.Context, tx pgx.Tx, e Event, key string) error {
+	e.Seq = 0
+	return s.chainEvent(ctx, tx, e, Projection{}, key)
+}
+
+func (s *Store) chainEvent(ctx context.Context, tx pgx.Tx, e Event, p Projection, key string) error {
 	keys, err := s.sealer()
 	if err != nil {
 		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, e.CycleID); err != nil {
-		return fmt.Errorf("lock event log of cycle %s: %w", e.CycleID, err)
+	if err := lockEventLog(ctx, tx, e.CycleID); err != nil {
+		return err
 	}
 	var last int
 	prev := audit.EventGenesis
@@ -66,25 +84,61 @@ func (s *Store) appendEvent(ctx context.Context, tx pgx.Tx, e Event, p Projectio
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
 	}
-	if e.Seq == 0 {
-		e.Seq = last + 1
+	var writerKey *string
+	if e.Seq > 0 {
+		if done, err := workflowEventWritten(ctx, tx, e); err != nil || done {
+			return err
+		}
+	} else {
+		if key == "" {
+			key = fmt.Sprintf("seq/%d", last+1)
+		} else if done, err := keyedEventWritten(ctx, tx, e.CycleID, key); err != nil || done {
+			return err
+		}
+		writerKey = &key
 	}
-	if e.Seq <= last {
-		return nil
-	}
-	if e.Seq != last+1 {
-		return fmt.Errorf("cycle %s event %d (%s): log ends at %d", e.CycleID, e.Seq, e.Kind, last)
-	}
-	if err := insertEvent(ctx, tx, keys, e, prev); err != nil {
+	e.Seq = last + 1
+	if err := insertEvent(ctx, tx, keys, e, prev, writerKey); err != nil {
 		return fmt.Errorf("append event %d (%s) to cycle %s: %w", e.Seq, e.Kind, e.CycleID, err)
 	}
 	return project(ctx, tx, e.CycleID, p)
 }
 
+// workflowEventWritten says whether the workflow's event e.Seq is in the
+// log already, and refuses a gap in the workflow's numbering.
+func workflowEventWritten(ctx context.Context, tx pgx.Tx, e Event) (bool, error) {
+	var written int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM cycle_events WHERE cycle_id = $1 AND writer_key IS NULL`, e.CycleID).Scan(&written)
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("read event log of cycle %s: %w", e.CycleID, err)
+	case e.Seq <= written:
+		return true, nil
+	case e.Seq != written+1:
+		return false, fmt.Errorf("cycle %s event %d (%s): the workflow's log ends at %d", e.CycleID, e.Seq, e.Kind, written)
+	}
+	return false, nil
+}
+
+func keyedEventWritten(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID, key string) (bool, error) {
+	var exists bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cycle_events WHERE cycle_id = $1 AND writer_key = $2)`, cycleID, key).Scan(&exists)
+	return exists, err
+}
+
+// lockEventLog serialises the writers of one cycle's log until the
+// transaction ends.
+func lockEventLog(ctx context.Context, tx pgx.Tx, cycleID uuid.UUID) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1::text))`, cycleID); err != nil {
+		return fmt.Errorf("lock event log of cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
 // insertEvent seals and inserts one event and moves the log's head. The
 // payload enters the seal by the digest of the text PostgreSQL stores it
 // as, so verification recomputes exactly what was sealed.
-func insertEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, prev string) error {
+func insertEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, prev string, writerKey *string) error {
 	payload := jsonOrEmpty(e.Payload)
 	sealed := audit.Event{CycleID: e.CycleID, Seq: e.Seq, Kind: e.Kind, Step: e.Step, Actor: e.Actor, PrevHash: prev}
 	err := tx.QueryRow(ctx, `SELECT encode(sha256(convert_to($1::jsonb::text, 'UTF8')), 'hex'), now()`, payload).
@@ -94,9 +148,9 @@ func insertEvent(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e Event, p
 	}
 	seal := keys.Sign(sealed.Message())
 	_, err = tx.Exec(ctx, `INSERT INTO cycle_events (cycle_id, seq, kind, step, actor, payload, payload_sha256,
-			prev_hash, hash, key_id, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)`,
-		e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, payload, sealed.PayloadSHA256, prev, seal.MAC, seal.KeyID, sealed.RecordedAt)
+			prev_hash, hash, key_id, recorded_at, writer_key)
+		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12)`,
+		e.CycleID, e.Seq, e.Kind, e.Step, e.Actor, payload, sealed.PayloadSHA256, prev, seal.MAC, seal.KeyID, sealed.RecordedAt, writerKey)
 	if err != nil {
 		return err
 	}
@@ -125,14 +179,14 @@ func project(ctx context.Context, tx pgx.Tx, id uuid.UUID, p Projection) error {
 // Events returns a cycle's event log in order.
 func (s *Store) Events(ctx context.Context, cycleID uuid.UUID) ([]Event, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT cycle_id, seq, kind, step, actor, payload, payload_sha256, prev_hash, hash,
-		key_id, recorded_at FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
+		key_id, recorded_at, coalesce(writer_key, '') FROM cycle_events WHERE cycle_id = $1 ORDER BY seq`, cycleID)
 	if err != nil {
 		return nil, fmt.Errorf("events of cycle %s: %w", cycleID, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
 		var e Event
 		err := r.Scan(&e.CycleID, &e.Seq, &e.Kind, &e.Step, &e.Actor, &e.Payload, &e.PayloadSHA256, &e.PrevHash, &e.Hash,
-			&e.KeyID, &e.RecordedAt)
+			&e.KeyID, &e.RecordedAt, &e.WriterKey)
 		return e, err
 	})
 }

@@ -16,29 +16,45 @@ import (
 // already posted is left alone, so a retried post is a no-op; the returned
 // bool says whether this call posted it.
 func (s *Store) PostEntry(ctx context.Context, e ledger.Entry) (bool, error) {
-	if err := e.Validate(); err != nil {
-		return false, err
-	}
 	keys, err := s.sealer()
 	if err != nil {
 		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
 	}
 	posted := false
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := lockChain(ctx, tx, audit.JournalChain); err != nil {
-			return err
-		}
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = $1)`, e.ID).Scan(&exists); err != nil || exists {
-			return err
-		}
-		posted = true
-		return insertEntry(ctx, tx, keys, e)
+		posted, err = postEntryTx(ctx, tx, keys, e)
+		return err
 	})
-	if err != nil {
+	return posted, err
+}
+
+// postEntryTx posts e inside the caller's transaction, so it commits with
+// what it books for; an entry already posted is left alone.
+func postEntryTx(ctx context.Context, tx pgx.Tx, keys *audit.Keyring, e ledger.Entry) (bool, error) {
+	if err := e.Validate(); err != nil {
+		return false, err
+	}
+	if err := lockChain(ctx, tx, audit.JournalChain); err != nil {
+		return false, err
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM journal_entries WHERE id = $1)`, e.ID).Scan(&exists); err != nil || exists {
+		return false, err
+	}
+	if err := insertEntry(ctx, tx, keys, e); err != nil {
 		return false, fmt.Errorf("post %s entry %s for cycle %s: %w", e.Kind, e.ID, e.CycleID, err)
 	}
-	return posted, nil
+	return true, nil
+}
+
+// EntriesOfKind lists the IDs of a cycle's journal entries of one kind, in
+// posting order.
+func (s *Store) EntriesOfKind(ctx context.Context, cycleID uuid.UUID, kind string) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT id FROM journal_entries WHERE cycle_id = $1 AND kind = $2 ORDER BY posted_at, id`, cycleID, kind)
+	if err != nil {
+		return nil, fmt.Errorf("%s entries of cycle %s: %w", kind, cycleID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // insertEntry seals the entry with its lines as the journal's next, inserts

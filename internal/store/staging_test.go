@@ -41,7 +41,7 @@ func stage(t *testing.T, ctx context.Context, st *store.Store, c store.Cycle, so
 }
 
 // newStagedCycle is a cycle with its staging partition.
-func newStagedCycle(t *testing.T, ctx context.Context, st *store.Store) store.Cycle {
+func newStagedCycle(t testing.TB, ctx context.Context, st *store.Store) store.Cycle {
 	t.Helper()
 	c := newCycle(t, ctx, st)
 	if err := st.CreateStaging(ctx, c.ID); err != nil {

@@ -28,7 +28,7 @@ func testContext(t *testing.T) context.Context {
 var periodStart = time.Date(2026, 10, 31, 15, 0, 0, 0, time.UTC)
 
 // newCycle inserts a cycle row, which every other table references.
-func newCycle(t *testing.T, ctx context.Context, st *store.Store) store.Cycle {
+func newCycle(t testing.TB, ctx context.Context, st *store.Store) store.Cycle {
 	t.Helper()
 	id := uuid.New()
 	c, err := st.CreateCycle(ctx, store.Cycle{

@@ -21,6 +21,7 @@ import (
 	"github.com/settleflow/settleflow/examples/config"
 	"github.com/settleflow/settleflow/internal/catalog"
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/scope"
 	"github.com/settleflow/settleflow/internal/sim"
@@ -197,6 +198,9 @@ func onlyKinds(c catalog.Catalog, kinds []string) catalog.Catalog {
 	}
 	scopes := maps.Clone(c.Scopes)
 	sc.Sources = kept
+	sc.Reconciliation.Pairs = slices.DeleteFunc(slices.Clone(sc.Reconciliation.Pairs), func(p recon.Pair) bool {
+		return !names[p.Left.Source] || !names[p.Right.Source]
+	})
 	scopes[DemoScope] = sc
 	c.Scopes = scopes
 	return c
@@ -302,9 +306,18 @@ func DemoScopeYAMLOf(tb testing.TB, kinds []string) string {
 		tb.Fatal(err)
 	}
 	root := doc.Content[0]
+	names := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "sources" {
 			root.Content[i+1].Content = keepSources(root.Content[i+1].Content, kinds)
+			for _, src := range root.Content[i+1].Content {
+				names[field(src, "name")] = true
+			}
+		}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "reconciliation" {
+			keepPairs(root.Content[i+1], names)
 		}
 	}
 	var out strings.Builder
@@ -319,14 +332,6 @@ func DemoScopeYAMLOf(tb testing.TB, kinds []string) string {
 // keepSources keeps the source mappings of the given kinds and drops a
 // fallback naming one that is not kept.
 func keepSources(sources []*yaml.Node, kinds []string) []*yaml.Node {
-	field := func(src *yaml.Node, key string) string {
-		for i := 0; i+1 < len(src.Content); i += 2 {
-			if src.Content[i].Value == key {
-				return src.Content[i+1].Value
-			}
-		}
-		return ""
-	}
 	var kept []*yaml.Node
 	names := map[string]bool{}
 	for _, src := range sources {
@@ -346,4 +351,38 @@ func keepSources(sources []*yaml.Node, kinds []string) []*yaml.Node {
 		}
 	}
 	return kept
+}
+
+// field is the value of key in a mapping node ("" if absent or not a
+// scalar).
+func field(m *yaml.Node, key string) string {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1].Value
+		}
+	}
+	return ""
+}
+
+// keepPairs drops the reconciliation pairs naming a source not kept.
+func keepPairs(section *yaml.Node, names map[string]bool) {
+	for i := 0; i+1 < len(section.Content); i += 2 {
+		if section.Content[i].Value != "pairs" {
+			continue
+		}
+		pairs := section.Content[i+1]
+		pairs.Content = slices.DeleteFunc(pairs.Content, func(pair *yaml.Node) bool {
+			for j := 0; j+1 < len(pair.Content); j += 2 {
+				if k := pair.Content[j].Value; (k == "left" || k == "right") && !names[field(pair.Content[j+1], "source")] {
+					return true
+				}
+			}
+			return false
+		})
+		if len(pairs.Content) == 0 {
+			// Encoded as a block, an empty list would follow the key's
+			// comment on a line of its own, which is not YAML.
+			section.Content[i].LineComment, pairs.Style = "", yaml.FlowStyle
+		}
+	}
 }

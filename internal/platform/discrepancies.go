@@ -1,0 +1,135 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/settleflow/settleflow/internal/ledger"
+	"github.com/settleflow/settleflow/internal/money"
+	"github.com/settleflow/settleflow/internal/recon"
+	"github.com/settleflow/settleflow/internal/store"
+)
+
+// Operators' work on reconciliation breaks, in one place for the CLI and
+// the HTTP API: list, resolve one, export and import many. Everything goes
+// straight to Postgres; the workflow learns of resolutions when its gate
+// next looks (a retried reconcile step, or the approver).
+
+// FindCycle resolves a cycle named by its workflow ID (settle/<scope>/<period>)
+// or its cycle ID; a workflow ID names its latest run.
+func FindCycle(ctx context.Context, st *store.Store, ref string) (store.Cycle, error) {
+	if id, err := uuid.Parse(ref); err == nil {
+		return st.Cycle(ctx, id)
+	}
+	return st.LatestCycleOfWorkflow(ctx, ref)
+}
+
+// BreakQuery selects breaks of one cycle.
+type BreakQuery struct {
+	Cycle  string // workflow ID or cycle ID
+	Status string
+	// Type is a reason code (AMOUNT_MISMATCH) or a record type (bet).
+	Type string
+	// MinAmount is a decimal amount of the cycle's reporting currency.
+	MinAmount string
+}
+
+// ListDiscrepancies lists a cycle's breaks in priority order.
+func ListDiscrepancies(ctx context.Context, st *store.Store, q BreakQuery) (store.Cycle, []store.Discrepancy, error) {
+	c, err := FindCycle(ctx, st, q.Cycle)
+	if err != nil {
+		return c, nil, err
+	}
+	f := store.BreakFilter{CycleID: c.ID, Status: q.Status, Type: q.Type}
+	if q.Status != "" && !isStatus(q.Status) {
+		return c, nil, fmt.Errorf("--status %q: want one of %v", q.Status, recon.Statuses)
+	}
+	if q.MinAmount != "" {
+		open, err := st.OpenBreaks(ctx, c.ID)
+		if err != nil {
+			return c, nil, err
+		}
+		cur, err := money.Lookup(open.ReportingCurrency)
+		if err != nil {
+			return c, nil, fmt.Errorf("--min-amount: cycle %s values no breaks (its scope names no reporting currency)", c.WorkflowID)
+		}
+		min, err := money.ParseAmount(q.MinAmount, cur)
+		if err != nil {
+			return c, nil, fmt.Errorf("--min-amount: %w", err)
+		}
+		f.MinReporting = &min
+	}
+	list, err := st.Discrepancies(ctx, f)
+	return c, list, err
+}
+
+func isStatus(s string) bool {
+	for _, x := range recon.Statuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Resolve is an operator's decision on one break.
+type Resolve struct {
+	ID uuid.UUID
+	recon.Resolution
+}
+
+// ResolveDiscrepancies checks each decision against its break and applies
+// them all in one transaction, or none: see store.ResolveDiscrepancies.
+// An adjustment books the break's difference in an entry of its own whose
+// ID derives from the break, so a repeat posts it once.
+func ResolveDiscrepancies(ctx context.Context, st *store.Store, list []Resolve) error {
+	ids := make([]uuid.UUID, len(list))
+	for i, r := range list {
+		ids[i] = r.ID
+	}
+	stored, err := st.DiscrepanciesByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]store.Resolution, len(list))
+	for i, r := range list {
+		d, ok := stored[r.ID]
+		if !ok {
+			return fmt.Errorf("discrepancy %s: %w", r.ID, store.ErrNotFound)
+		}
+		res, err := resolution(d, r.Resolution)
+		if err != nil {
+			return fmt.Errorf("discrepancy %s: %w", r.ID, err)
+		}
+		out[i] = res
+	}
+	return st.ResolveDiscrepancies(ctx, out)
+}
+
+// resolution checks one decision and builds what it posts. Repeating the
+// resolution a break already has is allowed: it applies once.
+func resolution(d store.Discrepancy, r recon.Resolution) (store.Resolution, error) {
+	out := store.Resolution{ID: d.ID, Resolution: r}
+	if !sameResolution(d, r) {
+		if err := r.Check(d.Break()); err != nil {
+			return out, err
+		}
+	}
+	if r.Action != recon.ActionAdjust {
+		return out, nil
+	}
+	if d.Difference == nil {
+		return out, recon.FieldError{Field: "action", Err: errors.New("adjust: the break has no difference in one currency")}
+	}
+	e, err := ledger.AdjustmentEntry(recon.AdjustmentEntryID(d.ID), d.CycleID,
+		fmt.Sprintf("adjustment of %s %s %s by %s: %s", d.Pair, d.Kind, d.Key, r.Actor, r.Reason), d.Currency, *d.Difference, d.OtherSource())
+	out.Entry = &e
+	return out, err
+}
+
+func sameResolution(d store.Discrepancy, r recon.Resolution) bool {
+	return d.Action == r.Action && d.ResolvedBy == r.Actor && d.Reason == r.Reason
+}
