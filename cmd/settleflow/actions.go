@@ -57,15 +57,18 @@ func (a *app) actionCmd(action string, api *viaAPI) *cobra.Command {
 }
 
 func (a *app) cycleListCmd() *cobra.Command {
-	var scope, status string
+	var scope, status, output string
 	var limit int
 	cmd := &cobra.Command{
-		Use:   "list [--scope S] [--status blocked|running|awaiting_approval|completed|compensated]",
+		Use:   "list [--scope S] [--status blocked|running|awaiting_approval|completed|compensated] [--output table|json]",
 		Short: "List cycles from Temporal visibility, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if status != "" && !slices.Contains(lifecycle.Statuses, status) {
 				return fmt.Errorf("--status %q: want one of %v", status, lifecycle.Statuses)
+			}
+			if err := checkOutput(output, "table", "json"); err != nil {
+				return err
 			}
 			var list []platform.CycleListing
 			err := a.withTemporal(cmd.Context(), func(c client.Client) (err error) {
@@ -74,6 +77,13 @@ func (a *app) cycleListCmd() *cobra.Command {
 			})
 			if err != nil {
 				return err
+			}
+			if output == "json" {
+				docs := make([]platform.CycleListingDoc, 0, len(list))
+				for _, l := range list {
+					docs = append(docs, platform.ListingDoc(l))
+				}
+				return printJSON(cmd.OutOrStdout(), map[string]any{"cycles": docs})
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "WORKFLOW ID\tSTATUS\tSCOPE\tPERIOD\tREV\tSTARTED (UTC)\tTEMPORAL")
@@ -87,5 +97,6 @@ func (a *app) cycleListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&scope, "scope", "", "only this scope")
 	cmd.Flags().StringVar(&status, "status", "", "only cycles in this status")
 	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many")
+	cmd.Flags().StringVar(&output, "output", "table", "table, or json as the API answers")
 	return cmd
 }

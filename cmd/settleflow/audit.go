@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -39,8 +38,8 @@ agrees with its log. Every edited, inserted or deleted row is reported by
 table and id, and the command exits non-zero. See docs/audit.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return fmt.Errorf("--output %q: want text or json", output)
+			if err := checkOutput(output, "text", "json"); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			st, err := a.openBooks(ctx)
@@ -94,9 +93,7 @@ func auditCycles(ctx context.Context, st *store.Store, ref string) ([]uuid.UUID,
 
 func printAudit(w io.Writer, r *audit.Report, output string) error {
 	if output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return printJSON(w, r)
 	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(w, "%s %s: %s\n", f.Table, f.ID, f.Problem)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -32,8 +31,8 @@ Everything it started is stopped at the end, also on Ctrl-C; the database and
 namespace are dropped unless --keep-db. Progress goes to stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "table" && output != "json" {
-				return fmt.Errorf("--output %q: want table or json", output)
+			if err := checkOutput(output, "table", "json"); err != nil {
+				return err
 			}
 			// The bench creates a database of its own, which takes the
 			// migration (superuser) connection.
@@ -51,9 +50,7 @@ namespace are dropped unless --keep-db. Progress goes to stderr.`,
 				return fmt.Errorf("bench: %w", err)
 			}
 			if output == "json" {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(res)
+				return printJSON(cmd.OutOrStdout(), res)
 			}
 			return printBench(cmd.OutOrStdout(), res)
 		},

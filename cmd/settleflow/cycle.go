@@ -108,8 +108,9 @@ func startCycle(cmd *cobra.Command, c client.Client, cat catalog.Catalog, req pl
 }
 
 func (a *app) cycleShowCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "show WORKFLOW-ID",
+	var output string
+	cmd := &cobra.Command{
+		Use:   "show WORKFLOW-ID [--output table|json]",
 		Short: "Show a cycle's steps with status, timing, counts, blocked reason, actions and reconciliation",
 		Long: `Asks the running workflow for its status. When no worker can answer (or the
 history is past retention) it falls back to the cycle's event log in Postgres.
@@ -117,6 +118,9 @@ The reconciliation (matched, auto-resolved, open and resolved breaks by pair
 and type, and what the open ones are worth) is read live from Postgres.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output, "table", "json"); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			c, dialErr := a.dial(dctx)
@@ -137,6 +141,9 @@ and type, and what the open ones are worth) is read live from Postgres.`,
 			if err != nil {
 				return err
 			}
+			if output == "json" { // the breaks: discrepancy list --output json
+				return printJSON(cmd.OutOrStdout(), platform.StatusDoc(view))
+			}
 			if view.FromLog {
 				fmt.Fprintf(cmd.OutOrStdout(), "(from the Postgres event log: %v)\n", cmp.Or(dialErr, view.QueryErr))
 			}
@@ -147,6 +154,8 @@ and type, and what the open ones are worth) is read live from Postgres.`,
 			return showReconciliation(ctx, cmd.OutOrStdout(), db, view.Status.CycleID)
 		},
 	}
+	cmd.Flags().StringVar(&output, "output", "table", "table, or json as the API answers")
+	return cmd
 }
 
 func currentUser() string {

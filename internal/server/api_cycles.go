@@ -20,9 +20,9 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request, _ caller) er
 	if err != nil {
 		return err
 	}
-	out := make([]cycleListingJSON, 0, len(list))
+	out := make([]platform.CycleListingDoc, 0, len(list))
 	for _, l := range list {
-		out = append(out, listingJSON(l))
+		out = append(out, platform.ListingDoc(l))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cycles": out})
 	return nil
@@ -101,7 +101,7 @@ func (s *Server) showCycle(w http.ResponseWriter, r *http.Request, _ caller) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, statusJSON(v))
+	writeJSON(w, http.StatusOK, platform.StatusDoc(v))
 	return nil
 }
 
@@ -111,7 +111,7 @@ func (s *Server) cycleSteps(w http.ResponseWriter, r *http.Request, _ caller) er
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"workflow_id": v.Status.WorkflowID, "steps": stepsJSON(v.Status.Steps)})
+	writeJSON(w, http.StatusOK, map[string]any{"workflow_id": v.Status.WorkflowID, "steps": platform.StepsDoc(v.Status.Steps)})
 	return nil
 }
 

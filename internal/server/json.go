@@ -3,126 +3,12 @@ package server
 import (
 	"time"
 
-	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/store"
-	"github.com/settleflow/settleflow/workflows"
 )
 
 // The API's answers. Field names are the API's contract, so they are
-// declared here rather than taken from internal types.
-
-type cycleListingJSON struct {
-	WorkflowID string     `json:"workflow_id"`
-	RunID      string     `json:"run_id"`
-	Scope      string     `json:"scope"`
-	Period     string     `json:"period"`
-	Revision   int64      `json:"revision"`
-	Status     string     `json:"status"`
-	Execution  string     `json:"execution"`
-	Started    time.Time  `json:"started"`
-	Closed     *time.Time `json:"closed,omitempty"`
-	Href       string     `json:"href"`
-}
-
-func listingJSON(l platform.CycleListing) cycleListingJSON {
-	return cycleListingJSON{WorkflowID: l.WorkflowID, RunID: l.RunID, Scope: l.Scope, Period: l.Period,
-		Revision: l.Revision, Status: l.Status, Execution: l.Execution, Started: l.Started, Closed: timeOrNil(l.Closed),
-		Href: "/api/v1/cycles/" + cyclePath(l.Scope, l.Period)}
-}
-
-type stepJSON struct {
-	Name       string           `json:"name"`
-	Status     string           `json:"status"`
-	StartedAt  *time.Time       `json:"started_at,omitempty"`
-	EndedAt    *time.Time       `json:"ended_at,omitempty"`
-	DurationMS *int64           `json:"duration_ms,omitempty"`
-	Attempts   int              `json:"attempts"`
-	Counts     map[string]int64 `json:"counts"`
-	Error      string           `json:"error,omitempty"`
-}
-
-type blockedJSON struct {
-	Step        string     `json:"step"`
-	Error       string     `json:"error"`
-	Since       time.Time  `json:"since"`
-	AutoAbortAt *time.Time `json:"auto_abort_at,omitempty"`
-	CanSkip     bool       `json:"can_skip"`
-	CanAbort    bool       `json:"can_abort"`
-}
-
-type approvalJSON struct {
-	Reasons  []string `json:"reasons"`
-	Decision string   `json:"decision,omitempty"`
-	Actor    string   `json:"actor,omitempty"`
-}
-
-type actionJSON struct {
-	Action   string    `json:"action"`
-	Actor    string    `json:"actor"`
-	Reason   string    `json:"reason"`
-	Step     string    `json:"step,omitempty"`
-	Recorded time.Time `json:"recorded"`
-}
-
-type cycleJSON struct {
-	WorkflowID  string        `json:"workflow_id"`
-	CycleID     string        `json:"cycle_id"`
-	Scope       string        `json:"scope"`
-	Period      string        `json:"period"`
-	PeriodStart time.Time     `json:"period_start"`
-	PeriodEnd   time.Time     `json:"period_end"`
-	Revision    int           `json:"revision"`
-	Status      string        `json:"status"`
-	StartedBy   string        `json:"started_by"`
-	Error       string        `json:"error,omitempty"`
-	Steps       []stepJSON    `json:"steps"`
-	Compensated []string      `json:"compensated,omitempty"`
-	Blocked     *blockedJSON  `json:"blocked,omitempty"`
-	Approval    *approvalJSON `json:"approval,omitempty"`
-	Actions     []actionJSON  `json:"actions"`
-	// Source says where the status came from: the running workflow, or
-	// the Postgres event log when no worker could answer.
-	Source string `json:"source"`
-}
-
-func statusJSON(v platform.CycleView) cycleJSON {
-	st := v.Status
-	out := cycleJSON{WorkflowID: st.WorkflowID, CycleID: st.CycleID, Scope: st.Scope, Period: st.PeriodKey,
-		PeriodStart: st.PeriodStart, PeriodEnd: st.PeriodEnd, Revision: st.Revision, Status: st.Status,
-		StartedBy: st.StartedBy, Error: st.Error, Steps: stepsJSON(st.Steps), Compensated: st.Compensated,
-		Actions: []actionJSON{}, Source: "workflow"}
-	if v.FromLog {
-		out.Source = "event_log"
-	}
-	if b := st.Blocked; b != nil {
-		out.Blocked = &blockedJSON{Step: b.Step, Error: b.Error, Since: b.Since, AutoAbortAt: timeOrNil(b.AutoAbortAt),
-			CanSkip: b.CanSkip, CanAbort: b.CanAbort}
-	}
-	if a := st.Approval; a != nil {
-		out.Approval = &approvalJSON{Reasons: a.Reasons, Decision: a.Decision, Actor: a.Actor}
-	}
-	for _, a := range st.Actions {
-		out.Actions = append(out.Actions, actionJSON{Action: a.Action, Actor: a.Actor, Reason: a.Reason, Step: a.Step, Recorded: a.Recorded})
-	}
-	return out
-}
-
-func stepsJSON(steps []workflows.StepState) []stepJSON {
-	out := make([]stepJSON, 0, len(steps))
-	for _, s := range steps {
-		j := stepJSON{Name: s.Name, Status: s.Status, StartedAt: timeOrNil(s.StartedAt), EndedAt: timeOrNil(s.EndedAt),
-			Attempts: s.Attempts, Counts: s.Counts, Error: s.Error}
-		if j.Counts == nil {
-			j.Counts = map[string]int64{}
-		}
-		if !s.StartedAt.IsZero() && !s.EndedAt.IsZero() {
-			ms := s.EndedAt.Sub(s.StartedAt).Milliseconds()
-			j.DurationMS = &ms
-		}
-		out = append(out, j)
-	}
-	return out
-}
+// declared here rather than taken from internal types; a cycle's are in
+// internal/platform, as the CLI prints them too.
 
 type eventJSON struct {
 	Seq        int       `json:"seq"`
