@@ -36,8 +36,12 @@ func TestMigrateCreatesRolesAndHandsOverTheDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	// What a release before the roles left behind, owned by the superuser.
+	// What a release before the roles left behind, owned by the superuser:
+	// a partitioned table's key column and a partition depend on their
+	// table, yet are not part of another object and must be handed over.
 	_, err = st.Pool.Exec(ctx, `CREATE TABLE earlier (id bigserial PRIMARY KEY);
+		CREATE TABLE earlier_parts (day date NOT NULL, n int GENERATED ALWAYS AS (1) STORED) PARTITION BY LIST (day);
+		CREATE TABLE earlier_part_1 PARTITION OF earlier_parts FOR VALUES IN ('2026-11-01');
 		CREATE SEQUENCE earlier_numbers; CREATE TYPE earlier_kind AS ENUM ('a');
 		CREATE FUNCTION earlier_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'`)
 	if err != nil {

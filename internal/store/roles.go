@@ -113,7 +113,8 @@ func (s *Store) ensureRole(ctx context.Context, role string, login bool) error {
 // adoptSQL makes the owner role own the database and every object of the
 // schema not owned by an extension: a database migrated by an earlier
 // release belongs to whoever ran it. Sequences owned by a column follow
-// their table.
+// their table; partitions do not follow theirs, so they are handed over
+// one by one like any table.
 const adoptSQL = `DO $$
 DECLARE
     r record;
@@ -123,7 +124,8 @@ BEGIN
              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
                AND c.relowner <> 'settleflow_owner'::regrole
                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                               AND d.deptype IN ('a', 'i', 'e'))
+                               AND d.objsubid = 0
+                               AND (d.deptype = 'e' OR (c.relkind = 'S' AND d.deptype IN ('a', 'i'))))
     LOOP
         EXECUTE format(CASE r.relkind WHEN 'S' THEN 'ALTER SEQUENCE %s OWNER TO settleflow_owner'
                                       WHEN 'v' THEN 'ALTER VIEW %s OWNER TO settleflow_owner'
