@@ -158,6 +158,11 @@ func (a *app) startDemoSimulator(ctx context.Context, cat catalog.Catalog, scope
 	cfg.Provider.RoundsPerDay = 5000       // enough rounds that a day's GGR is positive in every currency, as usual
 	cfg.Provider.Faults.InvalidEvery = 250 // a few bad records, so validation has work to show
 	cfg.Provider.Faults.DuplicatePage = 2  // a page served twice, so de-duplication does too
+	// A few breaks of every kind reconciliation reports without holding the
+	// cycle (a conflicting duplicate would wait for an approver), so the
+	// demo has discrepancies to show and resolve.
+	cfg.Breaks = sim.Breaks{sim.MissingInWallet: 0.001, sim.MissingInProvider: 0.0005, sim.AmountMismatch: 0.001,
+		sim.CurrencyMismatch: 0.0005, sim.Duplicate: 0.0005, sim.LateArrival: 0.02, sim.FakeFTD: 0.1, sim.PSPFeeMismatch: 0.3}
 	cfg.PayoutCutoff = sim.CutoffOf(sc.Calendar.PeriodEndingAt(time.Now()).End)
 	cfg.Tokens = map[string]string{}
 	for _, src := range sc.Sources {

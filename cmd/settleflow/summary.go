@@ -45,6 +45,7 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 		dups += p.Progress.Duplicates
 		pages += p.Progress.Pages
 	}
+	printSources(w, res.Pulls)
 	v := res.Validation
 	fmt.Fprintf(w, "  records     pulled %d in %d pages · duplicates dropped %d · staged %d · accepted %d · rejected %d\n",
 		pulled, pages, dups, v.Staged, v.Accepted, v.Rejected+v.FormatRejects+v.Conflicts)
@@ -52,9 +53,9 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 		fmt.Fprintf(w, "  rejects     %s\n", joinCounts(v.ByReason))
 	}
 	if r := res.Reconciliation; r.GateAction != "" {
-		t := r.Total
-		fmt.Fprintf(w, "  reconcile   matched %d · auto-resolved %d · open %d worth %s · carried in %d\n",
-			t.Matched, t.AutoResolved, t.Open, openWorth(t, r.ReportingCurrency), r.CarriedIn)
+		if err := printReconSummary(ctx, w, st, id, res.WorkflowID, r); err != nil {
+			return err
+		}
 	}
 	for _, p := range res.Pulls {
 		if p.Fallback != "" {
@@ -86,6 +87,18 @@ func printSummary(ctx context.Context, w io.Writer, st *store.Store, res workflo
 	fmt.Fprintf(w, "  workflow    %s (cycle %s)\n", res.WorkflowID, res.CycleID)
 	fmt.Fprintf(w, "  Temporal UI %s/namespaces/%s/workflows/%s\n", uiURL, namespace, url.PathEscape(res.WorkflowID))
 	return nil
+}
+
+// printSources lists how many records each source delivered.
+func printSources(w io.Writer, pulls []activities.PullResult) {
+	if len(pulls) < 2 {
+		return
+	}
+	parts := make([]string, 0, len(pulls))
+	for _, p := range pulls {
+		parts = append(parts, fmt.Sprintf("%s %s", p.Source, thousands(int64(p.Progress.Received+p.Progress.Rejects))))
+	}
+	fmt.Fprintf(w, "  sources     %s\n", strings.Join(parts, " · "))
 }
 
 // printCorrections shows what a revision changed in the figures the

@@ -1,7 +1,8 @@
 package recon
 
-// Describe says in words what broke, naming the sources; left and right
-// are the pair's sources (one source for its own breaks).
+// Describe names what broke as a noun phrase ("a wallet record missing in
+// payments"), so a sentence can say "the largest …"; left and right are
+// the pair's sources (one source for its own breaks).
 func Describe(kind, left, right string) string {
 	switch kind {
 	case MissingLeft:
@@ -9,19 +10,19 @@ func Describe(kind, left, right string) string {
 	case MissingRight:
 		return "a " + left + " record missing in " + right
 	case AmountMismatch:
-		return left + " and " + right + " disagree on the amount"
+		return "an amount that differs between " + left + " and " + right
 	case CurrencyMismatch:
-		return left + " and " + right + " disagree on the currency"
+		return "a currency that differs between " + left + " and " + right
 	case TypeMismatch:
-		return left + " and " + right + " disagree on the type"
+		return "a type that differs between " + left + " and " + right
 	case TimeMismatch:
-		return left + " and " + right + " booked it too far apart"
+		return "a record " + left + " and " + right + " booked too far apart"
 	case Duplicate:
 		return "a record repeated between " + left + " and " + right
 	case ConflictingDuplicate:
-		return left + " sent one record twice with different contents"
+		return "a record " + left + " sent twice with different contents"
 	case MissingRecords:
-		return left + "'s control totals disagree with what it sent"
+		return "records " + left + "'s control totals count but it did not send"
 	}
 	return kind
 }

@@ -116,7 +116,7 @@ func discrepancies(d trend.Discrepancies) string {
 	}
 	s += verb
 	if l := d.Largest; l != nil && d.Open > 1 {
-		s += fmt.Sprintf(", the largest a %s of %s", l.Description, amount(l.Amount, l.Currency))
+		s += fmt.Sprintf(", the largest %s of %s", l.Description, amount(l.Amount, l.Currency))
 	}
 	return s + "."
 }

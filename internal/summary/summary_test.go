@@ -27,7 +27,7 @@ func TestWriteAgainstTrailingCycles(t *testing.T) {
 	}
 	cur := figures(1000, 40, map[string]int64{"KRW": 1150000, "USD": 48500})
 	cur.Discrepancies = trend.Discrepancies{Found: 5, Open: 3, OpenAmount: map[string]int64{"KRW": 1200000},
-		Largest: &trend.Discrepancy{Type: "MISSING_RIGHT", Description: "missing wallet debit", Currency: "KRW", Amount: 900000}}
+		Largest: &trend.Discrepancy{Type: "MISSING_RIGHT", Description: "a missing wallet debit", Currency: "KRW", Amount: 900000}}
 	ggrLimit, _ := money.ParsePercent("10%")
 	rejectLimit, _ := money.ParsePercent("2%")
 	an := analyze(t, cur, earlier, trend.Thresholds{GGRChange: &ggrLimit, RejectRateRise: &rejectLimit})
