@@ -104,8 +104,8 @@ func TestDiscrepancyListThroughTheAPI(t *testing.T) {
 // Resolving one break: a viewer and a revoked token are refused, a missing
 // reason or an action the break does not allow names the field, an
 // operator's adjustment posts its entry once however often it is sent,
-// and a break resolved already refuses another resolution. The actor is
-// always the token's name.
+// and a break resolved already, or of a cycle undone, refuses another
+// resolution. The actor is always the token's name.
 func TestResolveThroughTheAPI(t *testing.T) {
 	t.Parallel()
 	h, c, list := breaksRig(t)
@@ -152,6 +152,17 @@ func TestResolveThroughTheAPI(t *testing.T) {
 	requireResolvedEvents(t, h, c, map[string]int{oscar: 1})
 	if open := h.breaks(vera, list+"?status=open"); len(open.Discrepancies) != 9 || open.Open.Count != 9 {
 		t.Errorf("%d open after one resolution", len(open.Discrepancies))
+	}
+
+	undone := testenv.ReconciledCycle(t, h.ctx(), h.rig.Store)
+	if _, err := h.rig.Store.Pool.Exec(h.ctx(), `UPDATE cycles SET status = 'compensated' WHERE id = $1`, undone.ID); err != nil {
+		t.Fatal(err)
+	}
+	gone := firstOf(t, h.breaks(vera, strings.Replace(list, c.Scope, undone.Scope, 1)), recon.MissingRight)
+	refused := h.want(h.call(oscar, http.MethodPost, "/api/v1/discrepancies/"+gone.ID.String()+"/resolve",
+		map[string]string{"action": recon.ActionCarry, "reason": "tomorrow"}), http.StatusConflict, "resolving a break of an undone cycle")
+	if refused.errCode(t) != codeRefused || !strings.Contains(string(refused.body), "undone") {
+		t.Errorf("a break of an undone cycle: %s", refused.body)
 	}
 }
 
