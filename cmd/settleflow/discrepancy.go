@@ -65,8 +65,12 @@ of the reporting currency.`,
 	return cmd
 }
 
+// discrepancyResolveCmd and discrepancyImportCmd go through the API when
+// it is configured, as the token's identity, like the cycle commands'
+// operator actions; list and export only read.
 func (a *app) discrepancyResolveCmd() *cobra.Command {
 	var r recon.Resolution
+	api := &viaAPI{}
 	cmd := &cobra.Command{
 		Use:   "resolve ID --action accept|adjust|carry --reason \"…\" [--as ACTOR]",
 		Short: "Resolve one break",
@@ -76,12 +80,20 @@ adjust: the difference is booked in a balanced journal entry of its own
         operator:recon-adjustments; reversed if the cycle is undone).
 carry:  the break moves into the next cycle's reconciliation of the scope.
 Actor and reason go to the cycle's event log. Repeating a resolution
-applies it once.`,
+applies it once. With --api-url and --api-token it goes through the API and
+is recorded as the token's identity (--as is then refused).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := uuid.Parse(args[0])
 			if err != nil {
 				return fmt.Errorf("%q is not a discrepancy id", args[0])
+			}
+			through, err := api.use(cmd)
+			if err != nil {
+				return err
+			}
+			if through {
+				return api.resolve(cmd, id.String(), r.Action, r.Reason)
 			}
 			return a.withStore(cmd.Context(), func(st *store.Store) error {
 				if err := platform.ResolveDiscrepancies(cmd.Context(), st, []platform.Resolve{{ID: id, Resolution: r}}); err != nil {
@@ -95,7 +107,8 @@ applies it once.`,
 	f := cmd.Flags()
 	f.StringVar(&r.Action, "action", "", "accept, adjust or carry (required)")
 	f.StringVar(&r.Reason, "reason", "", "why (required; recorded in the cycle's event log)")
-	f.StringVar(&r.Actor, "as", currentUser(), "who resolves it (recorded)")
+	f.StringVar(&r.Actor, "as", currentUser(), "who resolves it (recorded); direct database access only")
+	api.register(cmd)
 	_ = cmd.MarkFlagRequired("action")
 	_ = cmd.MarkFlagRequired("reason")
 	return cmd
@@ -124,6 +137,7 @@ func (a *app) discrepancyExportCmd() *cobra.Command {
 
 func (a *app) discrepancyImportCmd() *cobra.Command {
 	var actor string
+	api := &viaAPI{}
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv [--as ACTOR]",
 		Short: "Apply the actions filled in an exported CSV, all or nothing",
@@ -131,9 +145,15 @@ func (a *app) discrepancyImportCmd() *cobra.Command {
 columns were filled in (rows left without an action are skipped). Every row
 is checked first — the other columns as exported, a known action, a reason,
 a resolution the break allows — and if any row is refused nothing is applied
-and every refusal is printed with its row and field. "-" reads standard input.`,
+and every refusal is printed with its row and field. "-" reads standard input.
+With --api-url and --api-token it goes through the API and is recorded as
+the token's identity (--as is then refused).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			through, err := api.use(cmd)
+			if err != nil {
+				return err
+			}
 			in := cmd.InOrStdin()
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
@@ -143,17 +163,20 @@ and every refusal is printed with its row and field. "-" reads standard input.`,
 				defer f.Close()
 				in = f
 			}
+			if through {
+				return api.importFile(cmd, in)
+			}
 			return a.withStore(cmd.Context(), func(st *store.Store) error {
 				res, err := platform.ImportDiscrepancies(cmd.Context(), st, in, actor)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%d rows: %d resolved by %s, %d already resolved so, %d left as they were\n",
-					res.Rows, res.Resolved, actor, res.Already, res.Rows-res.Resolved-res.Already)
+				fmt.Fprintln(cmd.OutOrStdout(), res.Describe(actor))
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&actor, "as", currentUser(), "who resolves them (recorded)")
+	cmd.Flags().StringVar(&actor, "as", currentUser(), "who resolves them (recorded); direct database access only")
+	api.register(cmd)
 	return cmd
 }

@@ -19,7 +19,9 @@ type viaAPI struct {
 	client apiclient.Client
 }
 
-// register adds --api-url and --api-token to the cycle commands.
+// register adds --api-url and --api-token to a command whose operator
+// actions may go through the API: the cycle commands, discrepancy resolve
+// and import.
 func (v *viaAPI) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&v.client.BaseURL, "api-url", os.Getenv("SETTLEFLOW_API_URL"), "settleflow API for operator actions, e.g. http://127.0.0.1:8080 (env SETTLEFLOW_API_URL)")

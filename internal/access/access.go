@@ -22,7 +22,8 @@ type Role string
 const (
 	// Viewer reads cycles, steps, quarantine, statements, schedules and charts.
 	Viewer Role = "viewer"
-	// Operator also starts cycles and retries, skips or aborts them.
+	// Operator also starts cycles and retries, skips or aborts them, and
+	// resolves reconciliation breaks (see ResolverRole).
 	Operator Role = "operator"
 	// Approver also approves or rejects a cycle at the approval gate.
 	Approver Role = "approver"
@@ -59,6 +60,23 @@ func ForAction(action string) (Role, error) {
 	}
 	return "", fmt.Errorf("unknown action %q (want one of %v)", action, lifecycle.Actions)
 }
+
+// ResolverRole is the role resolving reconciliation breaks needs, for
+// every action (accept, adjust, carry), one by one or by import.
+//
+// A resolution is not a lifecycle action (ForAction): it is no workflow
+// Update but a write to Postgres that the cycle's gate reads when it next
+// looks, and it needs no four eyes. Adjust stays an operator's although it
+// posts a journal entry: its amount and accounts are fixed by the break
+// and the scope's authoritative side, not chosen by whoever resolves it;
+// it books between the corrected source's clearing account and the
+// operator's adjustments account, which no statement or partner payable
+// reads; and undoing the cycle reverses it. Where a scope wants a second
+// person to look, its gate sends the cycle to an approver (action:
+// approve), who sees every resolution and whose reject reverses every
+// adjustment. Making adjust an approver's would have the checker make
+// the decisions it is there to check.
+const ResolverRole = Operator
 
 // Identity is who a request acts as: the token's name is the actor every
 // mutating call records, and what four eyes compares.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -35,6 +36,8 @@ type BreakQuery struct {
 	Type string
 	// MinAmount is a decimal amount of the cycle's reporting currency.
 	MinAmount string
+	// Limit, when positive, pages the list from Offset.
+	Limit, Offset int
 }
 
 // ListDiscrepancies lists a cycle's breaks in priority order.
@@ -43,36 +46,36 @@ func ListDiscrepancies(ctx context.Context, st *store.Store, q BreakQuery) (stor
 	if err != nil {
 		return c, nil, err
 	}
-	f := store.BreakFilter{CycleID: c.ID, Status: q.Status, Type: q.Type}
-	if q.Status != "" && !isStatus(q.Status) {
-		return c, nil, fmt.Errorf("--status %q: want one of %v", q.Status, recon.Statuses)
+	f := store.BreakFilter{CycleID: c.ID, Status: q.Status, Type: q.Type, Limit: q.Limit, Offset: q.Offset}
+	// Errors name the filters as the API does (an InvalidError answers 400
+	// naming the field); the CLI's --status and --min-amount are the same.
+	if q.Status != "" && !slices.Contains(recon.Statuses, q.Status) {
+		return c, nil, invalid("status", fmt.Errorf("%q: want one of %v", q.Status, recon.Statuses))
 	}
 	if q.MinAmount != "" {
-		open, err := st.OpenBreaks(ctx, c.ID)
-		if err != nil {
+		if f.MinReporting, err = minReporting(ctx, st, c, q.MinAmount); err != nil {
 			return c, nil, err
 		}
-		cur, err := money.Lookup(open.ReportingCurrency)
-		if err != nil {
-			return c, nil, fmt.Errorf("--min-amount: cycle %s values no breaks (its scope names no reporting currency)", c.WorkflowID)
-		}
-		min, err := money.ParseAmount(q.MinAmount, cur)
-		if err != nil {
-			return c, nil, fmt.Errorf("--min-amount: %w", err)
-		}
-		f.MinReporting = &min
 	}
 	list, err := st.Discrepancies(ctx, f)
 	return c, list, err
 }
 
-func isStatus(s string) bool {
-	for _, x := range recon.Statuses {
-		if x == s {
-			return true
-		}
+// minReporting reads a decimal amount in the cycle's reporting currency.
+func minReporting(ctx context.Context, st *store.Store, c store.Cycle, amount string) (*int64, error) {
+	open, err := st.OpenBreaks(ctx, c.ID)
+	if err != nil {
+		return nil, err
 	}
-	return false
+	cur, err := money.Lookup(open.ReportingCurrency)
+	if err != nil {
+		return nil, invalid("min_amount", fmt.Errorf("cycle %s values no breaks (its scope names no reporting currency)", c.WorkflowID))
+	}
+	v, err := money.ParseAmount(amount, cur)
+	if err != nil {
+		return nil, invalid("min_amount", err)
+	}
+	return &v, nil
 }
 
 // Resolve is an operator's decision on one break.

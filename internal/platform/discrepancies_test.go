@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -154,5 +155,36 @@ func TestListFilters(t *testing.T) {
 		if _, _, err := platform.ListDiscrepancies(ctx, st, q); err == nil {
 			t.Errorf("%+v accepted", q)
 		}
+	}
+}
+
+// endless repeats one line for ever.
+type endless struct {
+	line string
+	off  int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], e.line[e.off:])
+		n += c
+		e.off = (e.off + c) % len(e.line)
+	}
+	return n, nil
+}
+
+// A file larger than an import reads is refused as such, before anything
+// is looked up, rather than read as if it ended at the bound (its last
+// row cut short). Rows are long, so the size bound comes before the rows'.
+func TestImportRefusesAFileTooLarge(t *testing.T) {
+	t.Parallel()
+	header := "id,cycle_id,priority,status,pair,kind,record_type,key,day,left_source,left_ids,left_amount,left_currency,right_source,right_ids,right_amount,right_currency,difference,currency,at_stake,reporting_currency,reporting_amount,detail,resolved_by,resolution_action,resolution_reason,action,reason\n"
+	row := strings.Repeat("x,", 22) + strings.Repeat("d", 1000) + ",,,,accept,fine\n"
+	in := io.MultiReader(strings.NewReader(header), &endless{line: row})
+	_, err := platform.ImportDiscrepancies(context.Background(), nil, in, "carol")
+	var re platform.RowError
+	if !errors.As(err, &re) || re.Field != "line" || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Fatalf("import of an endless file: %v", err)
 	}
 }

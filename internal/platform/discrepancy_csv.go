@@ -30,9 +30,9 @@ var csvColumns = []string{"id", "cycle_id", "priority", "status", "pair", "kind"
 
 const (
 	editableColumns = 2
-	// maxImportRows and maxImportBytes bound what one import reads.
+	// maxImportRows and MaxImportBytes bound what one import reads.
 	maxImportRows  = 100_000
-	maxImportBytes = 64 << 20
+	MaxImportBytes = 64 << 20
 	// maxRowErrors bounds the errors one import lists.
 	maxRowErrors = 50
 )
@@ -74,6 +74,13 @@ type ImportResult struct {
 	Rows     int // data rows read
 	Resolved int // rows whose action this import applied
 	Already  int // rows whose action an earlier import (or command) had applied
+}
+
+// Describe says what an import did, as the CLI prints it and the console
+// shows it.
+func (r ImportResult) Describe(actor string) string {
+	return fmt.Sprintf("%d rows: %d resolved by %s, %d already resolved so, %d left as they were",
+		r.Rows, r.Resolved, actor, r.Already, r.Rows-r.Resolved-r.Already)
 }
 
 // RowError is an import refusal naming the row (1 is the header) and the
@@ -146,9 +153,12 @@ func ImportDiscrepancies(ctx context.Context, st *store.Store, r io.Reader, acto
 	return res, st.ResolveDiscrepancies(ctx, list)
 }
 
-// readImport reads the file, bounded, and checks its header.
+// readImport reads the file, bounded, and checks its header. It reads one
+// byte past the bound, so a file cut at the bound is refused rather than
+// read as if its last row ended there.
 func readImport(r io.Reader) ([][]string, error) {
-	cr := csv.NewReader(io.LimitReader(r, maxImportBytes))
+	limited := &io.LimitedReader{R: r, N: MaxImportBytes + 1}
+	cr := csv.NewReader(limited)
 	cr.FieldsPerRecord = len(csvColumns)
 	header, err := cr.Read()
 	if err != nil {
@@ -160,6 +170,9 @@ func readImport(r io.Reader) ([][]string, error) {
 	var rows [][]string
 	for {
 		row, err := cr.Read()
+		if err != nil && limited.N <= 0 {
+			return nil, RowError{Row: len(rows) + 2, Field: "line", Err: fmt.Errorf("the file is larger than %d MiB; import in parts", MaxImportBytes>>20)}
+		}
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}

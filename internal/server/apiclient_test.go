@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/settleflow/settleflow/internal/apiclient"
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/testenv"
 )
 
@@ -50,5 +52,36 @@ func TestAPIClientActsAsItsToken(t *testing.T) {
 	}
 	if _, err := as(bob).Act(ctx, "not-a-cycle", "retry", "x"); err == nil || !strings.Contains(err.Error(), "settle/<scope>/<period>") {
 		t.Errorf("malformed workflow ID: %v", err)
+	}
+}
+
+// The API client resolves and imports as its token, and a refused import
+// comes back with each row and field at fault.
+func TestAPIClientResolvesAsItsToken(t *testing.T) {
+	t.Parallel()
+	h, c, list := breaksRig(t)
+	as := func(name string) *apiclient.Client { return &apiclient.Client{BaseURL: h.url, Token: h.tokens[name]} }
+	ctx := h.ctx()
+	id := firstOf(t, h.breaks(vera, list), recon.AmountMismatch).ID.String()
+
+	var apiErr *apiclient.Error
+	if _, err := as(vera).Resolve(ctx, id, recon.ActionAccept, "fine"); !errors.As(err, &apiErr) || apiErr.Code != codeForbidden {
+		t.Fatalf("a viewer resolving: %v", err)
+	}
+	d, err := as(oscar).Resolve(ctx, id, recon.ActionAdjust, "wallet under-debited")
+	if err != nil || d.ResolvedBy != oscar || d.Status != recon.StatusAdjusted || d.JournalEntry == "" {
+		t.Fatalf("oscar adjusting: %+v, %v", d, err)
+	}
+
+	rows := testenv.ExportRows(t, ctx, h.rig.Store, c.WorkflowID)
+	rows[1][len(rows[1])-2] = recon.ActionCarry // and no reason
+	_, err = as(oscar).Import(ctx, bytes.NewReader(encodeCSV(t, rows)))
+	if !errors.As(err, &apiErr) || len(apiErr.Rows) != 1 || apiErr.Rows[0].Row != 2 || apiErr.Rows[0].Field != "reason" {
+		t.Fatalf("import without a reason: %v (%+v)", err, apiErr)
+	}
+	rows[1][len(rows[1])-1] = "arrives tomorrow"
+	res, err := as(oscar).Import(ctx, bytes.NewReader(encodeCSV(t, rows)))
+	if err != nil || res.Actor != oscar || res.Resolved != 1 || res.Unchanged != 9 {
+		t.Fatalf("import: %+v, %v", res, err)
 	}
 }

@@ -63,6 +63,8 @@ type cycleData struct {
 	Actions    []actionButton
 	Live       bool // the cycle may still change: the page follows it
 	TemporalUI string
+	// Breaks is the reconciliation; nil until the cycle has reconciled.
+	Breaks *cycleBreaks
 }
 
 // actionButton is an action the cycle's state allows and the role it needs.
@@ -72,16 +74,16 @@ type actionButton struct {
 }
 
 // cyclePage shows one cycle: steps, counts, blocked reason, approval,
-// actions, statements and quarantine.
+// actions, discrepancies, statements and quarantine.
 func (s *Server) cyclePage(w http.ResponseWriter, r *http.Request, c caller) error {
-	d, err := s.cycleData(r)
+	d, err := s.cycleData(r, c)
 	if err != nil {
 		return err
 	}
 	return s.page(w, r, c, "cycle", view{Title: d.View.Status.WorkflowID, Nav: "cycles", Data: d})
 }
 
-func (s *Server) cycleData(r *http.Request) (cycleData, error) {
+func (s *Server) cycleData(r *http.Request, c caller) (cycleData, error) {
 	v, err := platform.ShowCycle(r.Context(), s.o.Temporal, s.o.Store, cycleOf(r))
 	if err != nil {
 		return cycleData{}, err
@@ -105,7 +107,10 @@ func (s *Server) cycleData(r *http.Request) (cycleData, error) {
 	if d.Statements, err = s.o.Store.Statements(r.Context(), cyc.ID); err != nil {
 		return d, err
 	}
-	d.Reasons, err = s.o.Store.QuarantineReasons(r.Context(), cyc.ID)
+	if d.Reasons, err = s.o.Store.QuarantineReasons(r.Context(), cyc.ID); err != nil {
+		return d, err
+	}
+	d.Breaks, err = s.cycleBreaksOf(r, c, cyc, d.Path)
 	return d, err
 }
 
@@ -149,7 +154,7 @@ func (s *Server) actionForm(action string) handler {
 		if e.Status != http.StatusBadRequest && e.Status != http.StatusConflict {
 			return e
 		}
-		d, derr := s.cycleData(r)
+		d, derr := s.cycleData(r, c)
 		if derr != nil {
 			return derr
 		}

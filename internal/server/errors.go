@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/settleflow/settleflow/internal/platform"
+	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/store"
 )
 
@@ -33,6 +34,15 @@ type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Rows are a refused import's errors, one per row and field, so a
+	// client can point at each without parsing the message.
+	Rows []rowErrorJSON `json:"rows,omitempty"`
+}
+
+type rowErrorJSON struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -56,6 +66,7 @@ func (s *Server) errorOf(r *http.Request, err error) *apiError {
 	var app *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
 	var unavailable *serviceerror.Unavailable
+	var field recon.FieldError
 	switch {
 	case errors.As(err, &ae):
 		return ae
@@ -63,6 +74,12 @@ func (s *Server) errorOf(r *http.Request, err error) *apiError {
 		e := errorf(http.StatusBadRequest, codeInvalid, "%s", err.Error())
 		e.Field = inv.Field
 		return e
+	case isImportError(err):
+		return importError(err)
+	case errors.As(err, &field):
+		return resolutionError(err, field)
+	case errors.Is(err, store.ErrConflict):
+		return errorf(http.StatusConflict, codeRefused, "%s", err.Error())
 	case errors.Is(err, platform.ErrUnauthenticated):
 		return errorf(http.StatusUnauthorized, codeUnauthenticated, "%s", err.Error())
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, platform.ErrNoSchedule), errors.As(err, &notFound):

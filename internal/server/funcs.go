@@ -16,6 +16,8 @@ import (
 // funcs are the console templates' helpers: formatting only.
 var funcs = template.FuncMap{
 	"money":     formatMoney,
+	"optMoney":  optMoney,
+	"worth":     worth,
 	"when":      when,
 	"took":      took,
 	"ms":        func(d time.Duration) string { return d.Round(time.Millisecond).String() },
@@ -33,6 +35,29 @@ func formatMoney(amount int64, currency string) string {
 		return fmt.Sprintf("%d (minor units of unknown %s)", amount, currency)
 	}
 	return money.Format(amount, cur)
+}
+
+// optMoney formats an amount that may be missing: nothing to compare, or
+// no rate to value it.
+func optMoney(amount *int64, currency string) string {
+	if amount == nil {
+		return "—"
+	}
+	return formatMoney(*amount, currency)
+}
+
+// worth is what open breaks are worth in the reporting currency, with
+// those no rate values counted beside; a cycle whose scope names no
+// reporting currency values none.
+func worth(amount, unvalued int64, currency string) string {
+	out := "—"
+	if currency != "" {
+		out = formatMoney(amount, currency)
+	}
+	if unvalued > 0 {
+		out += fmt.Sprintf(" + %d unvalued", unvalued)
+	}
+	return out
 }
 
 func when(t time.Time) string {

@@ -8,8 +8,8 @@ import (
 )
 
 // apiRoutes are the JSON API's endpoints with the role each needs. A new
-// resource (discrepancies) adds its lines here and its handlers in a file
-// of its own.
+// resource adds its lines here and its handlers in a file of its own, as
+// discrepancies did (api_discrepancies.go).
 func (s *Server) apiRoutes() []route {
 	const c = "/api/v1/cycles/{scope}/{period}"
 	rs := []route{
@@ -21,6 +21,12 @@ func (s *Server) apiRoutes() []route {
 		{method: http.MethodGet, pattern: c + "/events", role: access.Viewer, h: s.cycleEvents},
 		{method: http.MethodGet, pattern: c + "/progress", role: access.Viewer, h: s.progress},
 		{method: http.MethodGet, pattern: c + "/live", role: access.Viewer, h: s.live},
+
+		{method: http.MethodGet, pattern: c + "/discrepancies", role: access.Viewer, h: s.listDiscrepancies},
+		{method: http.MethodGet, pattern: c + "/discrepancies.csv", role: access.Viewer, h: s.discrepanciesCSV},
+		{method: http.MethodGet, pattern: "/api/v1/discrepancies/{id}", role: access.Viewer, h: s.showDiscrepancy},
+		{method: http.MethodPost, pattern: "/api/v1/discrepancies/{id}/resolve", role: access.ResolverRole, h: s.resolveDiscrepancy},
+		{method: http.MethodPost, pattern: "/api/v1/discrepancies/import", role: access.ResolverRole, h: s.importDiscrepancies},
 
 		{method: http.MethodGet, pattern: "/api/v1/quarantine", role: access.Viewer, h: s.listQuarantine},
 		{method: http.MethodGet, pattern: "/api/v1/quarantine.csv", role: access.Viewer, h: s.quarantineCSV},
@@ -63,6 +69,9 @@ func (s *Server) consoleRoutes() []route {
 		{method: http.MethodGet, pattern: "/cycles", role: access.Viewer, h: s.cyclesPage},
 		{method: http.MethodPost, pattern: "/cycles", role: access.Operator, h: s.startForm},
 		{method: http.MethodGet, pattern: c, role: access.Viewer, h: s.cyclePage},
+		{method: http.MethodGet, pattern: c + "/discrepancies", role: access.Viewer, h: s.discrepanciesPage},
+		{method: http.MethodPost, pattern: c + "/discrepancies/{id}/resolve", role: access.ResolverRole, h: s.resolveForm},
+		{method: http.MethodPost, pattern: c + "/discrepancies/import", role: access.ResolverRole, h: s.importForm},
 		{method: http.MethodGet, pattern: "/quarantine", role: access.Viewer, h: s.quarantinePage},
 		{method: http.MethodGet, pattern: "/quarantine/record", role: access.Viewer, h: s.recordPage},
 		{method: http.MethodGet, pattern: "/statements", role: access.Viewer, h: s.statementsPage},

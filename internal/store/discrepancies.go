@@ -92,6 +92,9 @@ type BreakFilter struct {
 	// MinReporting keeps breaks worth at least this much in the reporting
 	// currency, and those no rate values (they may be worth more).
 	MinReporting *int64
+	// Limit, when positive, pages the list from Offset: a cycle may hold
+	// more breaks than a page or an answer should.
+	Limit, Offset int
 }
 
 // Discrepancies lists a cycle's breaks in priority order.
@@ -99,11 +102,19 @@ func (s *Store) Discrepancies(ctx context.Context, f BreakFilter) ([]Discrepancy
 	rows, err := s.Pool.Query(ctx, `SELECT `+breakColumns+` FROM discrepancies
 		WHERE cycle_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3 OR record_type = $3)
 		  AND ($4::bigint IS NULL OR reporting_amount IS NULL OR reporting_amount >= $4)
-		ORDER BY priority, id`, f.CycleID, f.Status, f.Type, f.MinReporting)
+		ORDER BY priority, id LIMIT $5 OFFSET $6`, f.CycleID, f.Status, f.Type, f.MinReporting, limitOrAll(f.Limit), f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("discrepancies of cycle %s: %w", f.CycleID, err)
 	}
 	return pgx.CollectRows(rows, scanBreak)
+}
+
+// limitOrAll is a LIMIT parameter: NULL (no limit) unless positive.
+func limitOrAll(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
 }
 
 // DiscrepanciesByID loads the named breaks; an ID not found is absent.

@@ -16,6 +16,7 @@ import (
 	"github.com/settleflow/settleflow/internal/recon"
 	"github.com/settleflow/settleflow/internal/record"
 	"github.com/settleflow/settleflow/internal/store"
+	"github.com/settleflow/settleflow/workflows"
 )
 
 // ReconciledCycle is a reconciled cycle of its own scope with ten breaks
@@ -26,7 +27,10 @@ func ReconciledCycle(tb testing.TB, ctx context.Context, st *store.Store) store.
 	tb.Helper()
 	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	id := uuid.New()
-	c, err := st.CreateCycle(ctx, store.Cycle{ID: id, WorkflowID: "settle/s/" + id.String(), Scope: "s-" + id.String()[:8],
+	// The workflow ID is the one its scope and period make, so the API's
+	// and the console's /cycles/{scope}/{period} paths name the cycle.
+	scope := "s-" + id.String()[:8]
+	c, err := st.CreateCycle(ctx, store.Cycle{ID: id, WorkflowID: workflows.WorkflowID(scope, "2026-11-01"), Scope: scope,
 		PeriodKey: "2026-11-01", PeriodStart: day, PeriodEnd: day.Add(24 * time.Hour), Revision: 1, Status: "running"})
 	if err != nil {
 		tb.Fatal(err)
