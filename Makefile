@@ -15,10 +15,11 @@ demo: build temporal-cli postgres
 test: temporal-cli postgres chromium vet
 	$(GO) test -count=1 -timeout 25m ./...
 
-## chaos: tests that stop the machine's PostgreSQL for a while; everything
-## else using it fails meanwhile, so `make test` never runs them
+## chaos: the full fault matrix (make test runs a short one): kills the worker
+## inside every step and restarts Temporal and the machine's PostgreSQL
+## mid-cycle; everything else using that PostgreSQL fails meanwhile
 chaos: temporal-cli postgres
-	SETTLEFLOW_CHAOS=1 $(GO) test -count=1 -timeout 10m -run 'TestChaos' -v ./internal/e2e/
+	SETTLEFLOW_CHAOS=1 $(GO) test -count=1 -timeout 45m -parallel 3 -run 'TestChaosMatrix' -v ./internal/e2e/
 
 build:
 	$(GO) build -o $(BIN) ./cmd/settleflow

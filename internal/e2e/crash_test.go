@@ -236,20 +236,41 @@ func buildBinary(t *testing.T) string {
 // environment is left out.
 func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 	t.Helper()
+	return startWorkerProcessWith(t, bin, e, workerProcess{configDir: sourceConfig(t, e.source)})
+}
+
+// workerProcess is how a worker process differs from the env's defaults.
+type workerProcess struct {
+	configDir   string // the catalog it loads
+	databaseURL string // empty: the env's database
+}
+
+// startWorkerProcessWith runs `settleflow worker` on the env's dev server
+// and namespace, with every source URL of the env's rig, and w's catalog
+// and database. Its log is shown if the test fails.
+func startWorkerProcessWith(t *testing.T, bin string, e *env, w workerProcess) *exec.Cmd {
+	t.Helper()
 	var environ []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SETTLEFLOW_") {
 			environ = append(environ, kv)
 		}
 	}
-	environ = append(environ, e.source.URLEnv(scopeName)+"="+e.simURL, audit.EnvKey+"="+testenv.AuditKeySpec)
+	for k, v := range e.rig.Env {
+		environ = append(environ, k+"="+v)
+	}
+	environ = append(environ, audit.EnvKey+"="+testenv.AuditKeySpec)
+	dbURL := w.databaseURL
+	if dbURL == "" {
+		dbURL = e.dbURL
+	}
 	logPath := filepath.Join(t.TempDir(), "worker.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "worker", "--temporal-address", temporal.Address, "--namespace", e.namespace,
-		"--database-url", e.dbURL, "--log-level", "warn", "--config-dir", sourceConfig(t, e.source))
+	cmd := exec.Command(bin, "worker", "--temporal-address", e.server.Address, "--namespace", e.namespace,
+		"--database-url", dbURL, "--log-level", "warn", "--config-dir", w.configDir)
 	cmd.Env, cmd.Stdout, cmd.Stderr = environ, logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start worker process: %v", err)
@@ -274,6 +295,15 @@ func startWorkerProcess(t *testing.T, bin string, e *env) *exec.Cmd {
 // pulls exactly as the rig's in-process workers do.
 func sourceConfig(t *testing.T, src scope.Source) string {
 	t.Helper()
+	scope := testenv.DemoScopeYAMLOf(t, nil) // the aggregator alone, as the rig settles it
+	return configDir(t, strings.Replace(scope, "    page_size: 500",
+		fmt.Sprintf("    page_size: %d\n    slices: %d", src.PageSize, src.Slices), 1))
+}
+
+// configDir writes the embedded configuration into a directory of the
+// test's, with the demo scope's file replaced by scopeYAML.
+func configDir(t *testing.T, scopeYAML string) string {
+	t.Helper()
 	dir := t.TempDir()
 	err := fs.WalkDir(config.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -284,9 +314,7 @@ func sourceConfig(t *testing.T, src scope.Source) string {
 			return err
 		}
 		if path == "scopes/"+scopeName+".yaml" {
-			scope := testenv.DemoScopeYAMLOf(t, nil) // the aggregator alone, as the rig settles it
-			data = []byte(strings.Replace(scope, "    page_size: 500",
-				fmt.Sprintf("    page_size: %d\n    slices: %d", src.PageSize, src.Slices), 1))
+			data = []byte(scopeYAML)
 		}
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
 			return err

@@ -69,6 +69,8 @@ type env struct {
 	sim       *sim.ProviderServer
 	simURL    string
 	rig       *testenv.Rig
+	// server is the dev server the env's namespace lives on.
+	server *testenv.Temporal
 }
 
 type envOptions struct {
@@ -94,12 +96,18 @@ type envOptions struct {
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
+	return newEnvOn(t, temporal, o)
+}
+
+// newEnvOn is newEnv on the given dev server rather than the package's.
+func newEnvOn(t *testing.T, server *testenv.Temporal, o envOptions) *env {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	t.Cleanup(cancel)
-	r := temporal.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
+	r := server.NewRig(t, testenv.RigOptions{Sim: o.sim, WrongToken: o.wrongToken, PageSize: o.pageSize,
 		Slices: o.slices, NoWorker: o.noWorker, Feed: o.feed, ScopeYAML: o.scopeYAML, Kinds: o.kinds})
 	return &env{t: t, ctx: ctx, rig: r, client: r.Client, namespace: r.Namespace, store: r.Store, dbURL: r.DBURL,
-		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL}
+		catalog: r.Catalog, source: r.Source(t), simCfg: r.SimConfig, sim: r.Sim, simURL: r.SimURL, server: server}
 }
 
 // startWorker runs an in-process worker in the test's namespace.

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -129,36 +126,4 @@ func runWorker(t *testing.T, c client.Client, a *activities.Activities) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-}
-
-// chaosEnv turns on tests that disturb the shared machine: `make chaos`.
-const chaosEnv = "SETTLEFLOW_CHAOS"
-
-// The real thing: the machine's PostgreSQL cluster is stopped for 40
-// seconds in the middle of a pull and started again. Every other test on
-// the machine loses its database meanwhile, so this runs only under
-// `make chaos` (SETTLEFLOW_CHAOS=1), never in `make test`.
-func TestChaosPostgresRestart(t *testing.T) {
-	if os.Getenv(chaosEnv) != "1" {
-		t.Skipf("restarts the shared PostgreSQL; run with %s=1 (make chaos)", chaosEnv)
-	}
-	versions, err := os.ReadDir("/etc/postgresql")
-	if err != nil || len(versions) == 0 {
-		t.Skipf("no local PostgreSQL cluster to restart: %v", err)
-	}
-	cluster := func(action string) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect",
-			versions[len(versions)-1].Name(), "main", action).CombinedOutput()
-		if err != nil {
-			t.Fatalf("pg_ctlcluster %s: %v\n%s", action, err, out)
-		}
-	}
-	e := newEnv(t, envOptions{sim: outageFeed(), slices: 1})
-	rideOut(t, e, func() {
-		cluster("stop")
-		defer cluster("start")
-		time.Sleep(40 * time.Second)
-	})
 }

@@ -20,16 +20,31 @@ import (
 	temporalconfig "github.com/settleflow/settleflow/temporal-config"
 )
 
-// Temporal is a dev server shared by the tests of one package.
+// Temporal is a dev server shared by the tests of one package, or one
+// test's own (StartTemporalWith) when the test restarts it.
 type Temporal struct {
 	dev       *testsuite.DevServer
+	opts      testsuite.DevServerOptions
 	Address   string
 	Namespace string
+}
+
+// TemporalOptions shape a dev server of a test's own.
+type TemporalOptions struct {
+	// DBFile keeps the server's state in a SQLite file, so a Restart
+	// resumes every workflow where it was; empty keeps it in memory.
+	DBFile string
 }
 
 // StartTemporal starts the dev server with settleflow's namespace, search
 // attributes and dynamic config. Call it from TestMain and Stop it after.
 func StartTemporal(ctx context.Context) (*Temporal, error) {
+	return StartTemporalWith(ctx, TemporalOptions{})
+}
+
+// StartTemporalWith starts a dev server as StartTemporal does, on a free
+// port, with o's options.
+func StartTemporalWith(ctx context.Context, o TemporalOptions) (*Temporal, error) {
 	bin, err := devserver.EnsureBinary(ctx, slog.Default())
 	if err != nil {
 		return nil, err
@@ -42,18 +57,51 @@ func StartTemporal(ctx context.Context) (*Temporal, error) {
 	if err != nil {
 		return nil, err
 	}
-	dev, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+	t := &Temporal{Namespace: cfg.Namespace, opts: testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		ClientOptions: &client.Options{Namespace: cfg.Namespace, Logger: quietLogger()},
+		DBFilename:    o.DBFile,
 		LogLevel:      "error",
 		ExtraArgs:     append(extra, "--headless"),
 		Stdout:        io.Discard,
 		Stderr:        os.Stderr,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start temporal dev server %s: %w", bin, err)
+	}}
+	if err := t.start(ctx); err != nil {
+		return nil, err
 	}
-	return &Temporal{dev: dev, Address: dev.FrontendHostPort(), Namespace: cfg.Namespace}, nil
+	t.Address = t.dev.FrontendHostPort()
+	// A restart binds the same port, so clients and workers reconnect.
+	t.opts.ClientOptions.HostPort = t.Address
+	return t, nil
+}
+
+func (t *Temporal) start(ctx context.Context) error {
+	opts := t.opts
+	co := *t.opts.ClientOptions // the server fills in what it is given
+	opts.ClientOptions = &co
+	dev, err := testsuite.StartDevServer(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("start temporal dev server %s: %w", opts.ExistingPath, err)
+	}
+	t.dev = dev
+	return nil
+}
+
+// Restart stops the server, waits down, and starts it again on the same
+// port and database file, as an operator restarting Temporal would.
+func (t *Temporal) Restart(ctx context.Context, down time.Duration) error {
+	if t.opts.DBFilename == "" {
+		return fmt.Errorf("temporal dev server at %s keeps its state in memory: a restart would lose it", t.Address)
+	}
+	if err := t.dev.Stop(); err != nil {
+		return fmt.Errorf("stop temporal dev server: %w", err)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(down):
+	}
+	return t.start(ctx)
 }
 
 // Stop ends the dev server.
