@@ -33,6 +33,9 @@ type route struct {
 // form's CSRF token), runs the handler and records every mutating call.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Bounded before anything reads it: the CSRF check may parse a
+		// form before the handler sets its own limit.
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequest)
 		c, err := s.authenticate(r)
 		if err != nil {
 			s.fail(w, r, rt, err)

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -104,4 +106,63 @@ func TestConsoleCSRF(t *testing.T) {
 	}
 	withHeader.Header.Set(csrfHeader, csrf)
 	h.want(h.do(b, withHeader), http.StatusNotFound, "session API call with the header")
+}
+
+// A form body is read within a limit before anything parses it: the login
+// form, which anyone may post, within maxBody; a session's form, whose
+// CSRF token is read from the body before the handler sets its own limit,
+// within maxRequest. Over it, 413 too_large, with the form never handled
+// (a form parsed in full would have its valid token and reach the
+// handler). Served in-process, so the client's unsent rest cannot race the
+// answer.
+func TestFormBodiesBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testenv.RigOptions{NoWorker: true})
+	b := h.browser()
+	csrf := h.login(b, oscar)
+	base, err := url.Parse(h.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	login := oversizedForm(t, "/login", csrf, maxBody)
+	rec := newRecorder()
+	h.srv.ServeHTTP(rec, login)
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized login form: HTTP %d, want 413", rec.Code)
+	}
+
+	retry := oversizedForm(t, "/cycles/"+testenv.DemoScope+"/2026-11-01/retry", csrf, maxRequest)
+	for _, c := range b.Jar.Cookies(base) {
+		retry.AddCookie(c)
+	}
+	rec = newRecorder()
+	h.srv.ServeHTTP(rec, retry)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "over") {
+		t.Errorf("oversized session form: HTTP %d, want 413: %.300s", rec.Code, rec.Body)
+	}
+}
+
+// oversizedForm is a multipart POST to path whose CSRF field comes first
+// and whose file part takes the body past limit; the filler is generated
+// as it is read.
+func oversizedForm(t *testing.T, path, csrf string, limit int64) *http.Request {
+	t.Helper()
+	head := "--b\r\nContent-Disposition: form-data; name=\"" + csrfField + "\"\r\n\r\n" + csrf +
+		"\r\n--b\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\nbecause" +
+		"\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"breaks.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+	body := io.MultiReader(strings.NewReader(head), io.LimitReader(filler{}, limit+1<<20), strings.NewReader("\r\n--b--\r\n"))
+	req := httptest.NewRequest(http.MethodPost, path, body)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	return req
+}
+
+// filler reads as an endless run of commas.
+type filler struct{}
+
+func (filler) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ','
+	}
+	return len(p), nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -32,7 +33,10 @@ func checkCSRF(r *http.Request, want string) error {
 	}
 	got := r.Header.Get(csrfHeader)
 	if got == "" {
-		got = formValue(r, csrfField)
+		var err error
+		if got, err = formValue(r, csrfField); err != nil {
+			return err
+		}
 	}
 	if got == "" || !hmac.Equal([]byte(got), []byte(want)) {
 		return errorf(http.StatusForbidden, codeCSRF, "missing or wrong CSRF token: reload the page and submit the form again")
@@ -52,10 +56,16 @@ func sameOrigin(r *http.Request) bool {
 }
 
 // formValue reads a POST form field, multipart or not, without reading
-// the query string.
-func formValue(r *http.Request, name string) string {
-	if err := r.ParseMultipartForm(maxUpload); err != nil && err != http.ErrNotMultipart {
-		return ""
+// the query string. A form that cannot be parsed has no such field; one
+// over the request limit is refused as too large.
+func formValue(r *http.Request, name string) (string, error) {
+	err := r.ParseMultipartForm(maxUpload)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return "", errorf(http.StatusRequestEntityTooLarge, codeTooLarge, "request body over %d bytes refused", tooLarge.Limit)
+	case err != nil && err != http.ErrNotMultipart:
+		return "", nil
 	}
-	return r.PostFormValue(name)
+	return r.PostFormValue(name), nil
 }

@@ -23,6 +23,7 @@ const (
 	codeForbidden       = "forbidden"       // 403: the token's role does not allow this
 	codeCSRF            = "csrf"            // 403: a console form without its CSRF token
 	codeNotFound        = "not_found"       // 404
+	codeTooLarge        = "too_large"       // 413: the body is over what any route accepts
 	codeRefused         = "refused"         // 409: the cycle's state does not allow it (four eyes, not blocked…)
 	codeUnavailable     = "unavailable"     // 503: Postgres or Temporal does not answer
 	codeInternal        = "internal"        // 500: see the server log

@@ -9,13 +9,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/workflows"
 )
 
-// maxBody bounds a JSON request; maxUpload a console upload.
+// maxBody bounds a JSON request; maxUpload a console upload; maxRequest
+// any request's body, before a handler sets its own, lower limit: the
+// largest a route takes is a discrepancy CSV import with its form fields.
 const (
-	maxBody   = 1 << 20
-	maxUpload = 16 << 20
+	maxBody    = 1 << 20
+	maxUpload  = 16 << 20
+	maxRequest = platform.MaxImportBytes + 1<<20
 )
 
 // decodeJSON reads a JSON body strictly: an unknown field or trailing data

@@ -49,7 +49,13 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 
 // login exchanges an API token for a console session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	posted := formValue(r, csrfField)
+	// Anyone may post here, so the form is read within a small limit.
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	posted, err := formValue(r, csrfField)
+	if err != nil {
+		s.renderError(w, r, s.errorOf(r, err))
+		return
+	}
 	c, err := r.Cookie(loginCookie)
 	if err != nil || posted == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(posted)) != 1 || !sameOrigin(r) {
 		s.renderLogin(w, r, http.StatusForbidden, "The form expired or came from elsewhere; log in again.")
