@@ -114,6 +114,19 @@ func (e ImportErrors) Error() string {
 // if any row is refused nothing is applied and every refusal is returned,
 // naming its row and field.
 func ImportDiscrepancies(ctx context.Context, st *store.Store, r io.Reader, actor string) (ImportResult, error) {
+	return importDiscrepancies(ctx, st, r, actor, uuid.Nil)
+}
+
+// ImportCycleDiscrepancies is ImportDiscrepancies for one cycle's breaks,
+// as the cycle's page offers it: a row of another cycle's break is refused,
+// so a file picked by mistake resolves nothing elsewhere.
+func ImportCycleDiscrepancies(ctx context.Context, st *store.Store, r io.Reader, actor string, cycleID uuid.UUID) (ImportResult, error) {
+	return importDiscrepancies(ctx, st, r, actor, cycleID)
+}
+
+// importDiscrepancies imports rows of cycle only's breaks, or of any
+// cycle's when only is uuid.Nil.
+func importDiscrepancies(ctx context.Context, st *store.Store, r io.Reader, actor string, only uuid.UUID) (ImportResult, error) {
 	rows, err := readImport(r)
 	if err != nil {
 		return ImportResult{}, err
@@ -133,6 +146,11 @@ func ImportDiscrepancies(ctx context.Context, st *store.Store, r io.Reader, acto
 		id, err := uuid.Parse(row[0])
 		if err != nil {
 			continue // reported by parseIDs
+		}
+		if d, ok := stored[id]; ok && only != uuid.Nil && d.CycleID != only {
+			errs = append(errs, RowError{Row: n, Field: "cycle_id",
+				Err: fmt.Errorf("discrepancy %s is of cycle %s, not of this page's cycle %s: import it from its own cycle's page", id, d.CycleID, only)})
+			continue
 		}
 		out, already, rowErrs := checkRow(n, row, stored, id, actor)
 		errs = append(errs, rowErrs...)

@@ -165,10 +165,15 @@ func (s *Server) breakOfCycle(r *http.Request, id uuid.UUID) error {
 	return nil
 }
 
-// importForm applies an uploaded export from the list page, as the caller.
+// importForm applies an uploaded export from a cycle's list page, as the
+// caller: only rows of that cycle's breaks (the cycle's latest revision).
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, c caller) error {
 	back := "/cycles/" + cyclePath(r.PathValue("scope"), r.PathValue("period")) + "/discrepancies"
-	res, err := s.importFile(w, r, c)
+	cyc, err := s.o.Store.LatestCycleOfWorkflow(r.Context(), cycleOf(r))
+	if err != nil {
+		return err
+	}
+	res, err := s.importFile(w, r, c, cyc.ID)
 	if err != nil {
 		return s.formRefused(w, r, c, err, back)
 	}

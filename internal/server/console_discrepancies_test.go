@@ -92,10 +92,12 @@ func formOf(t *testing.T, page, id string) string {
 }
 
 // The list page imports an edited export as the session's identity; a
-// file the import refuses shows every row and field at fault.
+// file the import refuses shows every row and field at fault; a file of
+// another cycle's breaks is refused on this cycle's page, nothing applied.
 func TestImportInTheConsole(t *testing.T) {
 	t.Parallel()
 	h, c, _ := breaksRig(t)
+	other := testenv.ReconciledCycle(t, h.ctx(), h.rig.Store)
 	page := "/cycles/" + c.Scope + "/" + c.PeriodKey + "/discrepancies"
 	b := h.browser()
 	csrf := h.login(b, oscar)
@@ -105,10 +107,21 @@ func TestImportInTheConsole(t *testing.T) {
 	if !strings.Contains(string(refused.body), "row 1, field header") {
 		t.Errorf("the refusal does not name the row and field")
 	}
-	rows := testenv.ExportRows(t, h.ctx(), h.rig.Store, c.WorkflowID)
-	for _, row := range rows[1:] {
-		row[len(row)-2], row[len(row)-1] = recon.ActionCarry, "the wallet's evening export arrives tomorrow"
+	carryAll := func(rows [][]string) [][]string {
+		for _, row := range rows[1:] {
+			row[len(row)-2], row[len(row)-1] = recon.ActionCarry, "the wallet's evening export arrives tomorrow"
+		}
+		return rows
 	}
+	elsewhere := carryAll(testenv.ExportRows(t, h.ctx(), h.rig.Store, other.WorkflowID))
+	refused = h.want(h.do(b, h.uploadForm(page+"/import", csrf, encodeCSV(t, elsewhere))), http.StatusBadRequest, "import another cycle's file")
+	if !strings.Contains(string(refused.body), "row 2, field cycle_id") || !strings.Contains(string(refused.body), "its own cycle") {
+		t.Errorf("another cycle's file: the refusal does not name the row and the cycle:\n%.2000s", refused.body)
+	}
+	if open := testenv.ExportRows(t, h.ctx(), h.rig.Store, other.WorkflowID); len(open) != len(elsewhere) || open[1][3] != recon.StatusOpen {
+		t.Errorf("the refused import changed the other cycle's breaks: %v", open[1])
+	}
+	rows := carryAll(testenv.ExportRows(t, h.ctx(), h.rig.Store, c.WorkflowID))
 	done := h.want(h.do(b, h.uploadForm(page+"/import", csrf, encodeCSV(t, rows))), http.StatusSeeOther, "import")
 	after := string(h.want(h.do(b, h.get(done.header.Get("Location"))), http.StatusOK, "after import").body)
 	if !strings.Contains(after, "10 rows: 10 resolved by oscar") {
