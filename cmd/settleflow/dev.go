@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,8 +27,9 @@ func (a *app) devCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run the demo: local Postgres and Temporal, the simulator, a worker and one cycle",
-		Long: `Starts (or reuses) local PostgreSQL and the Temporal dev server, applies
-migrations, serves the simulated platform (aggregator, wallet, PSP, affiliate
+		Long: `Starts (or reuses) local PostgreSQL and the Temporal dev server (on the
+port of --temporal-address when it names another local port, its UI on that
+port + 1000), applies migrations, serves the simulated platform (aggregator, wallet, PSP, affiliate
 network and rates), runs a worker and settles one period of the demo scope,
 then prints what happened. Running it again for the same period reports the
 existing result instead of settling twice. Then it serves the console and API
@@ -73,7 +75,7 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 	defer st.Close()
 	fmt.Fprintln(out, "✓ postgres ready, migrations applied")
 
-	tc, err := temporalconfig.Default()
+	tc, err := devTemporalConfig(a.temporal.Address)
 	if err != nil {
 		return err
 	}
@@ -119,6 +121,30 @@ func (a *app) runDev(cmd *cobra.Command, scopeName, period, stateDir string, see
 		return err
 	}
 	return settled
+}
+
+// devTemporalConfig is the dev server's configuration: as embedded, or on
+// the port --temporal-address names when that is another port of this
+// machine, with its UI on that port + 1000 as the Temporal CLI places it.
+// A remote address is refused: dev runs a server of its own.
+func devTemporalConfig(address string) (temporalconfig.Config, error) {
+	tc, err := temporalconfig.Default()
+	if err != nil || address == tc.FrontendAddress() {
+		return tc, err
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return tc, fmt.Errorf("--temporal-address %q: %w", address, err)
+	}
+	if host != "127.0.0.1" && host != "localhost" {
+		return tc, fmt.Errorf("--temporal-address %s: dev starts its own Temporal dev server, on this machine only (127.0.0.1:PORT)", address)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535-1000 {
+		return tc, fmt.Errorf("--temporal-address %s: port %q must be a number from 1 to %d (its UI takes the port + 1000)", address, port, 65535-1000)
+	}
+	tc.FrontendPort, tc.UIPort = n, n+1000
+	return tc, nil
 }
 
 // devDatabase starts local Postgres if needed, creates the database,
