@@ -129,7 +129,7 @@ func (s *Server) resolve(r *http.Request, c caller, id uuid.UUID, req resolveReq
 // importDiscrepancies is POST /api/v1/discrepancies/import: an edited
 // export applied as the caller, all or nothing.
 func (s *Server) importDiscrepancies(w http.ResponseWriter, r *http.Request, c caller) error {
-	res, err := s.importFile(w, r, c, uuid.Nil)
+	res, err := s.importFile(r, c, uuid.Nil)
 	if err != nil {
 		return err
 	}
@@ -141,10 +141,10 @@ func (s *Server) importDiscrepancies(w http.ResponseWriter, r *http.Request, c c
 // importFile reads the CSV as the request's body (text/csv) or as the
 // multipart file "file" (the console's form) and imports it: rows of cycle
 // only's breaks, or of any cycle's when only is uuid.Nil. The platform
-// bounds what it reads; the body is bounded too, so a multipart upload
-// cannot fill the disk with what the import would refuse anyway.
-func (s *Server) importFile(w http.ResponseWriter, r *http.Request, c caller, only uuid.UUID) (platform.ImportResult, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, platform.MaxImportBytes+1<<20)
+// bounds what it reads; guard bounds the body (maxRequest, sized for this
+// upload), so a multipart upload cannot fill the disk with what the import
+// would refuse anyway.
+func (s *Server) importFile(r *http.Request, c caller, only uuid.UUID) (platform.ImportResult, error) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var in io.Reader
 	switch mediaType {

@@ -173,7 +173,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, c caller) er
 	if err != nil {
 		return err
 	}
-	res, err := s.importFile(w, r, c, cyc.ID)
+	res, err := s.importFile(r, c, cyc.ID)
 	if err != nil {
 		return s.formRefused(w, r, c, err, back)
 	}
