@@ -25,11 +25,10 @@ func EnsurePostgres(ctx context.Context, databaseURL string, logger *slog.Logger
 	if listening(addr) || !isLocal(cfg.Host) {
 		return nil
 	}
-	versions, _ := filepath.Glob("/etc/postgresql/*")
-	if len(versions) == 0 {
-		return fmt.Errorf("postgres is down at %s and no local cluster is installed under /etc/postgresql", addr)
+	version, err := ClusterVersion()
+	if err != nil {
+		return fmt.Errorf("postgres is down at %s: %w", addr, err)
 	}
-	version := filepath.Base(versions[len(versions)-1])
 	logger.Info("starting local PostgreSQL", "version", version)
 	cmd := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -37,6 +36,16 @@ func EnsurePostgres(ctx context.Context, databaseURL string, logger *slog.Logger
 		return fmt.Errorf("start postgres %s: %w", version, err)
 	}
 	return waitListening(ctx, addr, 30*time.Second)
+}
+
+// ClusterVersion is the newest PostgreSQL version with a cluster on this
+// machine (Debian's /etc/postgresql/<version>), for pg_ctlcluster.
+func ClusterVersion() (string, error) {
+	versions, _ := filepath.Glob("/etc/postgresql/*")
+	if len(versions) == 0 {
+		return "", fmt.Errorf("no local cluster is installed under /etc/postgresql")
+	}
+	return filepath.Base(versions[len(versions)-1]), nil
 }
 
 func isLocal(host string) bool {

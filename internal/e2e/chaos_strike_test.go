@@ -2,19 +2,17 @@ package e2e
 
 import (
 	"context"
-	"errors"
+	"log/slog"
 	"net/url"
-	"os"
 	"os/exec"
-	"sort"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 
+	"github.com/settleflow/settleflow/internal/devserver"
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/platform"
 	"github.com/settleflow/settleflow/internal/testenv"
@@ -108,7 +106,7 @@ func (s *strike) strike(started platform.Started) string {
 		time.Sleep(s.run.Down)
 		s.proxy.Restore(s.t)
 	case faultRestartPostgres:
-		restartCluster(s.t, s.run.Down)
+		restartCluster(s.t, s.e.dbURL, s.run.Down)
 	}
 	if s.lock != nil {
 		_ = s.lock.Commit(context.Background()) // after a Postgres restart, already gone
@@ -159,23 +157,9 @@ func (s *strike) waitStep(started platform.Started) string {
 	return s.run.Step
 }
 
-// running tells whether owner's pending activities include the step's,
-// started.
+// running tells whether owner runs the step's activity.
 func (s *strike) running(owner string) bool {
-	desc, err := s.e.client.DescribeWorkflowExecution(s.e.ctx, owner, "")
-	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return false // the pull's child has not started yet
-	}
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	for _, pa := range desc.GetPendingActivities() {
-		if pa.GetActivityType().GetName() == stepActivities[s.run.Step] && pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED {
-			return true
-		}
-	}
-	return false
+	return s.e.activityRunning(owner, stepActivities[s.run.Step], 1)
 }
 
 // attempts is the highest attempt the step's activity started, in the
@@ -206,34 +190,22 @@ func (s *strike) attempts(started platform.Started) int32 {
 }
 
 // restartCluster stops the machine's PostgreSQL cluster (fast: every
-// session is ended), keeps it down, and starts it again. Whatever goes
-// wrong, it tries to leave the cluster running; if something else started
-// it meanwhile, that is fine.
-func restartCluster(t *testing.T, down time.Duration) {
+// session is ended), keeps it down, and starts it again as dev does, which
+// is content if something else has started it meanwhile.
+func restartCluster(t *testing.T, dbURL string, down time.Duration) {
 	t.Helper()
-	versions, err := os.ReadDir("/etc/postgresql")
-	if err != nil || len(versions) == 0 {
-		t.Fatalf("no local PostgreSQL cluster to restart: %v", err)
+	version, err := devserver.ClusterVersion()
+	if err != nil {
+		t.Fatal(err)
 	}
-	names := make([]string, len(versions))
-	for i, v := range versions {
-		names[i] = v.Name()
-	}
-	sort.Strings(names)
-	version := names[len(names)-1]
-	pgctl := func(action string, args ...string) ([]byte, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		return exec.CommandContext(ctx, "pg_ctlcluster", append([]string{"--skip-systemctl-redirect", version, "main", action}, args...)...).CombinedOutput()
-	}
-	if out, err := pgctl("stop", "-m", "fast"); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute+down)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "-m", "fast").CombinedOutput()
+	if err != nil {
 		t.Fatalf("pg_ctlcluster stop: %v\n%s", err, out)
 	}
 	time.Sleep(down)
-	out, err := pgctl("start")
-	if err != nil {
-		if status, serr := pgctl("status"); serr != nil {
-			t.Fatalf("pg_ctlcluster start: %v\n%s\nstatus: %s", err, out, status)
-		}
+	if err := devserver.EnsurePostgres(ctx, dbURL, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
 	}
 }

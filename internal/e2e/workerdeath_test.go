@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"errors"
 	"syscall"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/settleflow/settleflow/internal/lifecycle"
 	"github.com/settleflow/settleflow/internal/sim"
@@ -68,18 +70,32 @@ func TestWorkerKilledMidStepNoticedWithinAMinute(t *testing.T) {
 func (e *env) waitActivity(workflowID, name string, attempt int32, within time.Duration) {
 	e.t.Helper()
 	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		desc, err := e.client.DescribeWorkflowExecution(e.ctx, workflowID, "")
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, pa := range desc.GetPendingActivities() {
-			if pa.GetActivityType().GetName() == name && pa.GetAttempt() >= attempt &&
-				pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED {
-				return
-			}
+	for !e.activityRunning(workflowID, name, attempt) {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%s did not start attempt %d within %s", name, attempt, within)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	e.t.Fatalf("%s did not start attempt %d within %s", name, attempt, within)
+}
+
+// activityRunning tells whether the workflow has a pending activity of
+// type name started at its attempt-th attempt or later; a workflow not
+// started yet (a child) has none.
+func (e *env) activityRunning(workflowID, name string, attempt int32) bool {
+	e.t.Helper()
+	desc, err := e.client.DescribeWorkflowExecution(e.ctx, workflowID, "")
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return false
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, pa := range desc.GetPendingActivities() {
+		if pa.GetActivityType().GetName() == name && pa.GetAttempt() >= attempt &&
+			pa.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED {
+			return true
+		}
+	}
+	return false
 }
