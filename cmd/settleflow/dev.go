@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -132,18 +131,13 @@ func devTemporalConfig(address string) (temporalconfig.Config, error) {
 	if err != nil || address == tc.FrontendAddress() {
 		return tc, err
 	}
-	host, port, err := net.SplitHostPort(address)
-	if err != nil {
-		return tc, fmt.Errorf("--temporal-address %q: %w", address, err)
+	if tc, err = devserver.ConfigAt(address); err != nil {
+		return tc, fmt.Errorf("--temporal-address: dev starts its own Temporal dev server, on this machine only: %w", err)
 	}
-	if host != "127.0.0.1" && host != "localhost" {
-		return tc, fmt.Errorf("--temporal-address %s: dev starts its own Temporal dev server, on this machine only (127.0.0.1:PORT)", address)
+	if tc.FrontendPort > 65535-1000 {
+		return tc, fmt.Errorf("--temporal-address %s: the port must be at most %d (its UI takes the port + 1000)", address, 65535-1000)
 	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535-1000 {
-		return tc, fmt.Errorf("--temporal-address %s: port %q must be a number from 1 to %d (its UI takes the port + 1000)", address, port, 65535-1000)
-	}
-	tc.FrontendPort, tc.UIPort = n, n+1000
+	tc.UIPort = tc.FrontendPort + 1000
 	return tc, nil
 }
 

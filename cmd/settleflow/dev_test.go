@@ -4,11 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,7 +37,11 @@ func TestDevSettlesOnceAndReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	stateDir := t.TempDir()
-	t.Cleanup(func() { stopDevServer(t, stateDir) })
+	t.Cleanup(func() {
+		if err := devserver.StopTemporal(stateDir); err != nil {
+			t.Errorf("stop the dev server: %v", err)
+		}
+	})
 	dev := []string{"dev", "--serve=false", "--period", "2026-11-01", "--state-dir", stateDir, "--log-level", "warn",
 		"--temporal-address", freeDevAddress(t), "--database-url", app, "--migrate-database-url", admin}
 
@@ -71,33 +72,6 @@ func TestDevSettlesOnceAndReports(t *testing.T) {
 	}
 	if !strings.Contains(again, "statement   acme-games sha256 ") {
 		t.Errorf("the second run does not report the settled result:\n%s", again)
-	}
-}
-
-// stopDevServer stops the dev server dev started in stateDir and waits
-// until it has gone, so it does not write into the directory as the test
-// removes it.
-func stopDevServer(t *testing.T, stateDir string) {
-	data, err := os.ReadFile(filepath.Join(stateDir, "temporal.pid"))
-	if err != nil {
-		t.Errorf("the dev server's pid: %v", err)
-		return
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil {
-		t.Errorf("the dev server's pid %q: %v", data, err)
-		return
-	}
-	if err := devserver.StopTemporal(stateDir); err != nil {
-		t.Errorf("stop the dev server: %v", err)
-	}
-	for deadline := time.Now().Add(30 * time.Second); syscall.Kill(pid, 0) == nil; {
-		if time.Now().After(deadline) {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("the dev server (pid %d) did not stop within 30 s", pid)
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -6,10 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"time"
 
 	"go.temporal.io/api/operatorservice/v1"
@@ -51,19 +48,9 @@ func createDatabase(ctx context.Context, serverURL, name string, log *slog.Logge
 	return url, err
 }
 
-// localHost says whether host is this machine, whose processes the bench
-// can read.
-func localHost(host string) bool {
-	if host == "localhost" || filepath.IsAbs(host) {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func postgresIsLocal(databaseURL string) bool {
 	cfg, err := pgx.ParseConfig(databaseURL)
-	return err == nil && localHost(cfg.Host)
+	return err == nil && devserver.IsLocal(cfg.Host)
 }
 
 // temporalServer is the Temporal frontend the bench uses.
@@ -80,19 +67,9 @@ func ensureTemporal(ctx context.Context, address, dir string, log *slog.Logger) 
 	if listening(address) {
 		return temporalServer{address: address}, nil
 	}
-	host, port, err := net.SplitHostPort(address)
+	cfg, err := devserver.ConfigAt(address)
 	if err != nil {
-		return temporalServer{}, fmt.Errorf("temporal address %q: %w", address, err)
-	}
-	if !localHost(host) {
-		return temporalServer{}, fmt.Errorf("nothing answers at %s, and the bench starts a dev server only on this machine", address)
-	}
-	cfg, err := temporalconfig.Default()
-	if err != nil {
-		return temporalServer{}, err
-	}
-	if cfg.FrontendPort, err = strconv.Atoi(port); err != nil {
-		return temporalServer{}, fmt.Errorf("temporal address %q: %w", address, err)
+		return temporalServer{}, fmt.Errorf("nothing answers at %s, and the bench starts a dev server only on this machine: %w", address, err)
 	}
 	if cfg.UIPort, err = freePort(); err != nil {
 		return temporalServer{}, err
@@ -112,19 +89,7 @@ func (t temporalServer) stop() error {
 	if !t.started {
 		return nil
 	}
-	if err := devserver.StopTemporal(t.stateDir); err != nil {
-		return err
-	}
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
-		if syscall.Kill(t.pid, 0) == syscall.ESRCH {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err := syscall.Kill(t.pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
-		return fmt.Errorf("kill temporal dev server %d: %w", t.pid, err)
-	}
-	return nil
+	return devserver.StopTemporal(t.stateDir)
 }
 
 // registerNamespace registers the bench's namespace with settleflow's

@@ -22,7 +22,7 @@ func EnsurePostgres(ctx context.Context, databaseURL string, logger *slog.Logger
 		return fmt.Errorf("database URL: %w", err)
 	}
 	addr := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
-	if listening(addr) || !isLocal(cfg.Host) {
+	if listening(addr) || !IsLocal(cfg.Host) {
 		return nil
 	}
 	version, err := ClusterVersion()
@@ -48,7 +48,9 @@ func ClusterVersion() (string, error) {
 	return filepath.Base(versions[len(versions)-1]), nil
 }
 
-func isLocal(host string) bool {
+// IsLocal says whether host names this machine: localhost, a loopback
+// address, or a Unix socket directory.
+func IsLocal(host string) bool {
 	if host == "localhost" || len(host) > 0 && host[0] == '/' {
 		return true
 	}

@@ -24,6 +24,27 @@ type Temporal struct {
 	PID     int
 }
 
+// ConfigAt is the embedded dev server configuration with its frontend at
+// address, which must be a port of this machine (where a dev server can be
+// started); where its UI listens is the caller's to choose.
+func ConfigAt(address string) (temporalconfig.Config, error) {
+	cfg, err := temporalconfig.Default()
+	if err != nil {
+		return cfg, err
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return cfg, fmt.Errorf("temporal address %q: %w", address, err)
+	}
+	if !IsLocal(host) {
+		return cfg, fmt.Errorf("temporal address %s is not on this machine", address)
+	}
+	if cfg.FrontendPort, err = strconv.Atoi(port); err != nil || cfg.FrontendPort < 1 || cfg.FrontendPort > 65535 {
+		return cfg, fmt.Errorf("temporal address %s: port %q is not a number from 1 to 65535", address, port)
+	}
+	return cfg, nil
+}
+
 // StartTemporal reuses a server already listening on the configured port,
 // or starts `temporal server start-dev` detached, with its SQLite file and
 // log under stateDir, so it outlives the demo and its UI stays browsable.
@@ -73,7 +94,9 @@ func StartTemporal(ctx context.Context, cfg temporalconfig.Config, stateDir stri
 	return t, nil
 }
 
-// StopTemporal stops a dev server started by StartTemporal.
+// StopTemporal stops a dev server started by StartTemporal and waits until
+// it has gone (SIGTERM, then SIGKILL after 15 s), so nothing it runs
+// outlives the call or writes into stateDir after it.
 func StopTemporal(stateDir string) error {
 	data, err := os.ReadFile(filepath.Join(stateDir, "temporal.pid"))
 	if os.IsNotExist(err) {
@@ -89,7 +112,19 @@ func StopTemporal(stateDir string) error {
 	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && err != syscall.ESRCH {
 		return fmt.Errorf("stop temporal pid %d: %w", pid, err)
 	}
-	return os.Remove(filepath.Join(stateDir, "temporal.pid"))
+	if err := os.Remove(filepath.Join(stateDir, "temporal.pid")); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
+		return fmt.Errorf("kill temporal dev server %d: %w", pid, err)
+	}
+	return nil
 }
 
 func listening(addr string) bool {
