@@ -97,6 +97,9 @@ func TestChaosMatrix(t *testing.T) {
 	ref := w.reference(t)
 
 	results := make([]chaosResult, len(plan))
+	for i, run := range plan {
+		results[i].Run = run // a run -run leaves out still shows what it was
+	}
 	// A real Postgres restart takes the database from every run, so it
 	// runs alone; the others run side by side.
 	var alone sync.RWMutex
