@@ -2,6 +2,14 @@
 // script; it follows running cycles so their pages need no reloading.
 "use strict";
 
+// Once a form is submitted the page is on its way to the answer: a live
+// reload now would cancel that navigation, and the operator would lose the
+// answer to their action (its confirmation or refusal).
+let submitting = false;
+document.addEventListener("submit", () => {
+  submitting = true;
+});
+
 // A cycle's page: server-sent progress events; the page is reloaded when
 // the cycle's status or completed steps change, to show the new state and
 // the actions it allows.
@@ -17,7 +25,9 @@ function followCycle(el) {
     if (steps === null) {
       steps = p.steps_done;
     }
-    if (p.status !== el.dataset.status || p.steps_done !== steps) {
+    if (submitting) {
+      events.close();
+    } else if (p.status !== el.dataset.status || p.steps_done !== steps) {
       events.close();
       window.location.reload();
     }
@@ -34,7 +44,7 @@ function followList(el) {
       if (!res.ok) return;
       const body = await res.json();
       const ids = body.cycles.map((c) => c.workflow_id).sort().join(" ");
-      if (seen !== null && ids !== seen) {
+      if (seen !== null && ids !== seen && !submitting) {
         window.location.reload();
         return;
       }
